@@ -1,0 +1,45 @@
+//! # medplug-pdk — the plugin development kit
+//!
+//! The wire types of medplug's plugin ABI v1, shared by the host and by every plugin, and (inside
+//! wasm only) the glue a plugin needs to honour that ABI:
+//!
+//! - [`PluginInfo`], [`FunctionInfo`], [`Capability`] and [`ABI_VERSION`]: what `describe` returns;
+//! - [`PluginError`] and [`ErrorCode`]: how a plugin fails a call;
+//! - [`host_fns`]: the payloads of the host functions (`audit_log`, `get_patient`, `encrypt_phi`);
+//! - [`lgpd`]: the wire types of the reference plugins' functions;
+//! - [`schema`] (feature `schema`): the catalogue of JSON Schemas that `cargo xtask schemas` writes;
+//! - `export_plugin!` and `host` (wasm32 only): export `describe` and the plugin's functions with
+//!   one declaration, and call host functions.
+//!
+//! A plugin keeps its algorithm in plain Rust and touches this crate's guest glue in one file,
+//! `exports.rs`:
+//!
+//! ```text
+//! medplug_pdk::export_plugin! {
+//!     describe: crate::plugin_info,
+//!     analyze: crate::analyze,
+//! }
+//! ```
+
+mod abi;
+mod capability;
+mod error;
+#[cfg(target_arch = "wasm32")]
+mod guest;
+pub mod host_fns;
+pub mod lgpd;
+#[cfg(feature = "schema")]
+pub mod schema;
+mod schema_id;
+
+pub use abi::{ABI_VERSION, DESCRIBE_FUNCTION, FunctionInfo, PluginInfo, PluginInfoError};
+pub use capability::{Capability, EXTISM_ENV_MODULE, HOST_FUNCTION_MODULE};
+pub use error::{ErrorCode, PluginError};
+#[cfg(target_arch = "wasm32")]
+pub use guest::{host, run_describe, run_function};
+pub use schema_id::SchemaId;
+
+/// Re-exported for `export_plugin!`, so that plugins need not name `extism-pdk` themselves.
+#[cfg(target_arch = "wasm32")]
+#[doc(hidden)]
+pub use extism_pdk as __extism_pdk;

@@ -1,0 +1,66 @@
+//! The catalogue of JSON Schemas published in `schemas/` (feature `schema`).
+//!
+//! `cargo xtask schemas` writes one file per entry; `cargo xtask schemas --check` (and a test)
+//! fails when a committed file differs. Add an entry here when a plugin gains a function.
+
+use schemars::{JsonSchema, Schema, SchemaGenerator};
+
+use crate::{PluginError, PluginInfo, SchemaId, host_fns, lgpd};
+
+/// One schema and the id it is published under.
+#[derive(Debug, Clone)]
+pub struct SchemaEntry {
+    /// Where it goes: `schemas/<id>.json`.
+    pub id: SchemaId,
+    /// The JSON Schema (draft 2020-12).
+    pub schema: Schema,
+}
+
+fn entry<T: JsonSchema>(id: SchemaId) -> SchemaEntry {
+    SchemaEntry {
+        id,
+        schema: SchemaGenerator::default().into_root_schema_for::<T>(),
+    }
+}
+
+/// Every published schema, sorted by id.
+pub fn catalog() -> Vec<SchemaEntry> {
+    use host_fns::*;
+    let host = |f: &str, part: &str| SchemaId::new(format!("host-functions/{f}.{part}"));
+    let mut all = vec![
+        entry::<PluginInfo>(SchemaId::new("plugin-info")),
+        entry::<PluginError>(SchemaId::new("plugin-error")),
+        entry::<AuditEvent>(host("audit_log", "request")),
+        entry::<HostReply<AuditAck>>(host("audit_log", "reply")),
+        entry::<PatientRequest>(host("get_patient", "request")),
+        entry::<HostReply<Patient>>(host("get_patient", "reply")),
+        entry::<EncryptRequest>(host("encrypt_phi", "request")),
+        entry::<HostReply<EncryptedPhi>>(host("encrypt_phi", "reply")),
+        entry::<lgpd::AnalyzeInput>(SchemaId::input(lgpd::PLUGIN_NAME, lgpd::ANALYZE)),
+        entry::<lgpd::AnalyzeOutput>(SchemaId::output(lgpd::PLUGIN_NAME, lgpd::ANALYZE)),
+    ];
+    all.sort_by(|a, b| a.id.cmp(&b.id));
+    all
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_are_unique_and_schemas_are_objects() {
+        let all = catalog();
+        let mut ids: Vec<_> = all.iter().map(|e| e.id.as_str().to_owned()).collect();
+        ids.dedup();
+        assert_eq!(ids.len(), all.len());
+        assert!(ids.contains(&"lgpd-analyzer/analyze.input".to_owned()));
+        for e in &all {
+            assert_eq!(
+                e.schema.get("$schema").and_then(|v| v.as_str()),
+                Some("https://json-schema.org/draft/2020-12/schema"),
+                "{}",
+                e.id
+            );
+        }
+    }
+}
