@@ -1,0 +1,37 @@
+//! [`inspect`]: everything about a module file, without loading it into a host.
+
+use medplug_pdk::PluginInfo;
+
+use crate::{HostError, Limits, LoadedPlugin, ModuleInterface};
+
+/// What `medplug inspect` and `cargo xtask build-plugins` learn about a module.
+#[derive(Debug)]
+pub struct Inspection {
+    /// What `describe` returned.
+    pub info: PluginInfo,
+    /// Imports and exported functions.
+    pub interface: ModuleInterface,
+    /// Size in bytes.
+    pub size: usize,
+    /// sha256, lowercase hex.
+    pub sha256: String,
+}
+
+/// Describes a module and checks it against ABI v1 with the capabilities it requests counted as
+/// granted (the build-time view: a host's policy may grant fewer).
+pub fn inspect(origin: &str, bytes: &[u8]) -> Result<Inspection, HostError> {
+    let requested = |info: &PluginInfo| info.capabilities.clone();
+    let plugin = LoadedPlugin::load(
+        origin.to_owned(),
+        bytes,
+        Limits::default(),
+        |_| Limits::default(),
+        requested,
+    )?;
+    Ok(Inspection {
+        info: plugin.info().clone(),
+        interface: plugin.interface().clone(),
+        size: plugin.size(),
+        sha256: plugin.sha256().to_owned(),
+    })
+}

@@ -1,0 +1,45 @@
+//! # medplug-host — run untrusted medical plugins safely
+//!
+//! A [`Host`] loads medplug plugins (standard Extism wasm modules speaking ABI v1), compiles each
+//! module once, asks it to `describe` itself, and calls its functions with JSON under per-plugin
+//! [`Limits`]: memory pages, wall-clock timeout, fuel and input size. Plugins get no WASI, no
+//! network and no filesystem; a module that imports anything beyond Extism's kernel and the host
+//! functions it was granted is refused at load with a message naming the import.
+//!
+//! ```no_run
+//! use medplug_host::Host;
+//! use medplug_pdk::lgpd::{AnalyzeInput, AnalyzeOutput};
+//!
+//! # fn main() -> Result<(), medplug_host::HostError> {
+//! let host = Host::builder().plugins_dir("target/plugins").build()?;
+//! let report: AnalyzeOutput = host.call(
+//!     "lgpd-analyzer",
+//!     "analyze",
+//!     &AnalyzeInput { content: "CPF 529.982.247-25".into() },
+//! )?;
+//! # Ok(()) }
+//! ```
+//!
+//! Every failure is a [`HostError`] that names the plugin, its version and the function.
+
+mod builder;
+mod call_error;
+mod digest;
+mod error;
+mod host;
+mod inspect;
+mod instance_pool;
+mod limits;
+mod loaded_plugin;
+mod module_interface;
+mod plugin_index;
+
+pub use builder::HostBuilder;
+pub use digest::sha256_hex;
+pub use error::{CallSite, HostError};
+pub use host::Host;
+pub use inspect::{Inspection, inspect};
+pub use limits::Limits;
+pub use loaded_plugin::LoadedPlugin;
+pub use module_interface::{ContractViolation, Import, ModuleInterface};
+pub use plugin_index::{PLUGIN_INDEX_FILE, PluginIndex, PluginIndexEntry};

@@ -1,0 +1,139 @@
+//! The `medplug` binary: call, list, inspect, and errors on stderr with a non-zero exit.
+//! Needs `cargo xtask build-plugins` first (`cargo xtask test` does it).
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::{Command, Output, Stdio};
+
+use anyhow::{Context, Result};
+use serde_json::Value;
+
+fn plugins_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/plugins")
+}
+
+fn medplug(args: &[&str], stdin: &str) -> Result<Output> {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_medplug"))
+        .args(args)
+        .env("MEDPLUG_PLUGINS", plugins_dir())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()?;
+    child
+        .stdin
+        .take()
+        .context("stdin")?
+        .write_all(stdin.as_bytes())?;
+    Ok(child.wait_with_output()?)
+}
+
+#[test]
+fn call_finds_a_valid_cpf_and_never_calls_an_invalid_one_valid() -> Result<()> {
+    let out = medplug(
+        &["call", "lgpd-analyzer", "analyze"],
+        r#"{"content":"CPF 529.982.247-25; antigo CPF 529.982.247-26"}"#,
+    )?;
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report: Value = serde_json::from_slice(&out.stdout)?;
+    let verdicts: Vec<(&str, bool)> = report["findings"]
+        .as_array()
+        .context("findings")?
+        .iter()
+        .map(|f| {
+            (
+                f["masked"].as_str().unwrap_or_default(),
+                f["checksum_valid"].as_bool().unwrap_or(true),
+            )
+        })
+        .collect();
+    assert_eq!(
+        verdicts,
+        [("***.***.***-25", true), ("***.***.***-26", false)]
+    );
+    Ok(())
+}
+
+#[test]
+fn call_reads_input_from_a_file() -> Result<()> {
+    let file = std::env::temp_dir().join(format!("medplug-cli-{}.json", std::process::id()));
+    std::fs::write(&file, r#"{"content":"sem dados pessoais"}"#)?;
+    let out = medplug(
+        &[
+            "call",
+            "lgpd-analyzer",
+            "analyze",
+            "--input",
+            file.to_str().context("path")?,
+        ],
+        "",
+    )?;
+    std::fs::remove_file(&file)?;
+    assert!(out.status.success());
+    assert_eq!(
+        String::from_utf8(out.stdout)?,
+        "{\"findings\":[],\"risk_score\":0,\"risk_level\":\"baixo_risco\"}\n"
+    );
+    Ok(())
+}
+
+#[test]
+fn a_failed_call_exits_non_zero_with_the_error_on_stderr() -> Result<()> {
+    let out = medplug(&["call", "lgpd-analyzer", "analyze"], r#"{"content": 5}"#)?;
+    assert_eq!(out.status.code(), Some(1));
+    assert!(out.stdout.is_empty());
+    assert_eq!(
+        String::from_utf8(out.stderr)?,
+        "medplug: lgpd-analyzer@0.1.0 `analyze`: invalid input: input of `analyze` has the wrong shape: \
+         invalid type: integer `5`, expected a string at line 1 column 13\n"
+    );
+    let out = medplug(&["--plugins", "/nonexistent", "list"], "")?;
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        String::from_utf8(out.stderr)?
+            .starts_with("medplug: loading plugins from /nonexistent: cannot read /nonexistent")
+    );
+    Ok(())
+}
+
+#[test]
+fn list_and_inspect_describe_the_plugins() -> Result<()> {
+    let out = medplug(&["list"], "")?;
+    assert!(out.status.success());
+    let listing = String::from_utf8(out.stdout)?;
+    assert!(
+        listing.starts_with(
+            "lgpd-analyzer        0.1.0    privacy      functions: analyze  capabilities: none"
+        ),
+        "{listing}"
+    );
+
+    let wasm = plugins_dir().join("lgpd-analyzer.wasm");
+    let out = medplug(&["inspect", wasm.to_str().context("path")?], "")?;
+    assert!(out.status.success());
+    let report: Value = serde_json::from_slice(&out.stdout)?;
+    assert_eq!(report["describe"]["name"], "lgpd-analyzer");
+    assert_eq!(report["size"], std::fs::metadata(&wasm)?.len());
+    assert_eq!(
+        report["sha256"],
+        medplug_host::sha256_hex(&std::fs::read(&wasm)?)
+    );
+    assert_eq!(
+        report["exports"],
+        serde_json::json!(["analyze", "describe"])
+    );
+    assert!(
+        report["imports"]
+            .as_array()
+            .context("imports")?
+            .iter()
+            .all(|i| i
+                .as_str()
+                .is_some_and(|s| s.starts_with("extism:host/env::")))
+    );
+    Ok(())
+}
