@@ -1,0 +1,121 @@
+//! `cargo xtask bench`: run the criterion benchmarks and print one table of medians and ratios.
+//!
+//! Medians come from criterion's own `target/criterion/<group>/<bench>/new/estimates.json`;
+//! ratios divide medians measured in the same run. Later plugins add their benchmarks to
+//! [`BENCHES`] and their ratios to [`RATIOS`].
+
+use std::path::Path;
+
+use anyhow::{Context, Result};
+use serde::Deserialize;
+use xshell::cmd;
+
+use crate::build_plugins::{self, Options};
+
+/// `(package, bench target)` pairs that `cargo xtask bench` runs.
+const BENCHES: [(&str, &str); 1] = [("medplug-host", "host")];
+
+/// A ratio to report: `(what, numerator, denominator, goal)`, benches named `group/id`.
+const RATIOS: [(&str, &str, &str, Option<f64>); 2] = [
+    (
+        "host overhead per call (host / raw extism)",
+        "call_64b/medplug_host",
+        "call_64b/raw_extism",
+        Some(2.0),
+    ),
+    (
+        "lgpd-analyzer wasm / native (10 KB)",
+        "lgpd_10kb/wasm",
+        "lgpd_10kb/native",
+        None,
+    ),
+];
+
+#[derive(Deserialize)]
+struct Estimates {
+    median: Estimate,
+}
+
+#[derive(Deserialize)]
+struct Estimate {
+    point_estimate: f64,
+}
+
+/// Runs the benchmarks and prints the table.
+pub fn run() -> Result<()> {
+    build_plugins::run(&Options::default())?;
+    let sh = crate::shell()?;
+    let criterion_dir = crate::project_root().join("target/criterion");
+    let mut rows = Vec::new();
+    for (package, bench) in BENCHES {
+        let _ = std::fs::remove_dir_all(&criterion_dir); // only this run's figures
+        cmd!(sh, "cargo bench --quiet -p {package} --bench {bench}").run()?;
+        rows.extend(read_medians(&criterion_dir)?);
+    }
+    println!();
+    println!("{:<40} {:>14}", "benchmark", "median");
+    for (name, ns) in &rows {
+        println!("{name:<40} {:>14}", human(*ns));
+    }
+    println!();
+    println!("{:<46} {:>8} {:>8}", "ratio", "value", "goal");
+    for (what, num, den, goal) in RATIOS {
+        let find = |name: &str| rows.iter().find(|(n, _)| n == name).map(|(_, v)| *v);
+        if let (Some(a), Some(b)) = (find(num), find(den)) {
+            let verdict = match goal {
+                Some(g) if a / b <= g => format!("≤ {g} ✓"),
+                Some(g) => format!("≤ {g} ✗"),
+                None => "-".to_owned(),
+            };
+            println!("{what:<46} {:>8.2} {verdict:>8}", a / b);
+        }
+    }
+    Ok(())
+}
+
+/// `(group/bench, median ns)` for every benchmark criterion wrote under `dir`.
+fn read_medians(dir: &Path) -> Result<Vec<(String, f64)>> {
+    let mut rows = Vec::new();
+    for group in std::fs::read_dir(dir).with_context(|| format!("reading {}", dir.display()))? {
+        let group = group?.path();
+        if !group.is_dir() || group.ends_with("report") {
+            continue;
+        }
+        for bench in std::fs::read_dir(&group)? {
+            let file = bench?.path().join("new/estimates.json");
+            if let Ok(bytes) = std::fs::read(&file) {
+                let estimates: Estimates = serde_json::from_slice(&bytes)
+                    .with_context(|| format!("parsing {}", file.display()))?;
+                let rel = file
+                    .parent()
+                    .and_then(Path::parent)
+                    .and_then(|p| p.strip_prefix(dir).ok())
+                    .context("bench path")?;
+                rows.push((rel.display().to_string(), estimates.median.point_estimate));
+            }
+        }
+    }
+    rows.sort_by(|a, b| a.0.cmp(&b.0));
+    Ok(rows)
+}
+
+/// Nanoseconds for a person: `14.2 µs`.
+fn human(ns: f64) -> String {
+    match ns {
+        n if n >= 1e9 => format!("{:.2} s", n / 1e9),
+        n if n >= 1e6 => format!("{:.2} ms", n / 1e6),
+        n if n >= 1e3 => format!("{:.1} µs", n / 1e3),
+        n => format!("{n:.0} ns"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn durations_read_well() {
+        assert_eq!(super::human(14_213.0), "14.2 µs");
+        assert_eq!(super::human(2_500_000.0), "2.50 ms");
+        assert_eq!(super::human(850.0), "850 ns");
+        assert_eq!(super::human(3.2e9), "3.20 s");
+    }
+}

@@ -1,0 +1,294 @@
+//! `cargo xtask build-plugins`: every crate under `plugins/` → optimised, validated wasm.
+//!
+//! 1. `cargo build --profile plugin --target wasm32-unknown-unknown` (one cargo run for all);
+//! 2. wasm-opt (`-Oz` by default), skipped when the raw module is unchanged since the last build;
+//! 3. the ABI v1 check of `medplug_host::inspect`: `describe` runs, every function it lists is
+//!    exported, imports are only Extism's kernel and the host functions of requested capabilities;
+//! 4. `target/plugins/<name>.wasm`, `target/plugins/index.json`, and a size table.
+//!
+//! The misbehaving plugins under `tests/guests/` are built in the same cargo run and copied,
+//! unoptimised and unchecked (some break the rules on purpose), to `target/test-plugins/`.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result, bail};
+use medplug_host::{PLUGIN_INDEX_FILE, PluginIndex, PluginIndexEntry, inspect, sha256_hex};
+use serde::Deserialize;
+use wasm_opt::{Feature, OptimizationOptions};
+use xshell::cmd;
+
+use crate::toolchain::{WASM_TARGET, ensure_wasm_target};
+
+/// Options of `build-plugins`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct Options {
+    /// Build only this plugin (its crate name under plugins/).
+    #[arg(long)]
+    pub plugin: Option<String>,
+    /// wasm-opt level: z (default), s, 0, 1, 2, 3 or 4.
+    #[arg(long, default_value = "z", value_parser = ["z", "s", "0", "1", "2", "3", "4"])]
+    pub opt_level: String,
+    /// Skip wasm-opt.
+    #[arg(long)]
+    pub no_opt: bool,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Self {
+            plugin: None,
+            opt_level: "z".to_owned(),
+            no_opt: false,
+        }
+    }
+}
+
+/// A workspace crate that builds to wasm.
+#[derive(Debug, Clone)]
+struct WasmCrate {
+    name: String,
+    version: String,
+}
+
+impl WasmCrate {
+    /// Where rustc writes the module.
+    fn raw_path(&self, root: &Path) -> PathBuf {
+        root.join("target")
+            .join(WASM_TARGET)
+            .join("plugin")
+            .join(format!("{}.wasm", self.name.replace('-', "_")))
+    }
+}
+
+#[derive(Deserialize)]
+struct Metadata {
+    packages: Vec<Package>,
+}
+
+#[derive(Deserialize)]
+struct Package {
+    name: String,
+    version: String,
+    manifest_path: PathBuf,
+}
+
+/// The crates directly under `dir` (`plugins`, `tests/guests`), by name.
+fn crates_under(root: &Path, dir: &str) -> Result<Vec<WasmCrate>> {
+    let sh = crate::shell()?;
+    let json = cmd!(sh, "cargo metadata --no-deps --format-version 1")
+        .quiet()
+        .read()?;
+    let metadata: Metadata = serde_json::from_str(&json).context("parsing cargo metadata")?;
+    let parent = root.join(dir);
+    let mut crates: Vec<WasmCrate> = metadata
+        .packages
+        .into_iter()
+        .filter(|p| p.manifest_path.parent().and_then(Path::parent) == Some(parent.as_path()))
+        .map(|p| WasmCrate {
+            name: p.name,
+            version: p.version,
+        })
+        .collect();
+    crates.sort_by(|a, b| a.name.cmp(&b.name));
+    Ok(crates)
+}
+
+/// Builds the plugins (and the test plugins) and returns the index of `target/plugins`.
+pub fn run(options: &Options) -> Result<PluginIndex> {
+    ensure_wasm_target()?;
+    let root = crate::project_root();
+    let mut plugins = crates_under(&root, "plugins")?;
+    if let Some(only) = &options.plugin {
+        let names: Vec<&str> = plugins.iter().map(|p| p.name.as_str()).collect();
+        if !names.contains(&only.as_str()) {
+            bail!(
+                "no plugin `{only}` under plugins/ (there are: {})",
+                names.join(", ")
+            );
+        }
+        plugins.retain(|p| &p.name == only);
+    }
+    let guests = if options.plugin.is_none() {
+        crates_under(&root, "tests/guests")?
+    } else {
+        Vec::new()
+    };
+
+    let sh = crate::shell()?;
+    let packages: Vec<String> = plugins
+        .iter()
+        .chain(&guests)
+        .flat_map(|c| ["-p".to_owned(), c.name.clone()])
+        .collect();
+    cmd!(
+        sh,
+        "cargo build --quiet --profile plugin --target {WASM_TARGET} {packages...}"
+    )
+    .run()
+    .context("building the plugins for wasm32")?;
+
+    let out_dir = root.join("target/plugins");
+    std::fs::create_dir_all(&out_dir)?;
+    let index_path = out_dir.join(PLUGIN_INDEX_FILE);
+    let previous = read_index(&index_path);
+    let optimization = if options.no_opt {
+        "none".to_owned()
+    } else {
+        options.opt_level.clone()
+    };
+
+    let mut built = Vec::new();
+    for plugin in &plugins {
+        built.push(build_one(&root, plugin, &optimization, &previous)?);
+    }
+    let mut index = previous.clone();
+    if options.plugin.is_none() {
+        // A full build is the truth: drop modules of plugins that no longer exist.
+        for stale in previous
+            .plugins
+            .iter()
+            .filter(|p| !plugins.iter().any(|c| c.name == p.name))
+        {
+            let _ = std::fs::remove_file(out_dir.join(format!("{}.wasm", stale.name)));
+        }
+        index.plugins.clear();
+    }
+    for entry in built {
+        index.plugins.retain(|p| p.name != entry.name);
+        index.plugins.push(entry);
+    }
+    index.plugins.sort_by(|a, b| a.name.cmp(&b.name));
+    std::fs::write(&index_path, serde_json::to_string_pretty(&index)? + "\n")?;
+
+    let test_dir = root.join("target/test-plugins");
+    std::fs::create_dir_all(&test_dir)?;
+    for guest in &guests {
+        std::fs::copy(
+            guest.raw_path(&root),
+            test_dir.join(format!("{}.wasm", guest.name)),
+        )
+        .with_context(|| format!("copying test plugin {}", guest.name))?;
+    }
+
+    print_size_table(&index, &plugins);
+    Ok(index)
+}
+
+fn read_index(path: &Path) -> PluginIndex {
+    std::fs::read(path)
+        .ok()
+        .and_then(|bytes| serde_json::from_slice(&bytes).ok())
+        .unwrap_or_default()
+}
+
+/// Optimises, checks and installs one plugin; returns its index entry.
+fn build_one(
+    root: &Path,
+    plugin: &WasmCrate,
+    optimization: &str,
+    previous: &PluginIndex,
+) -> Result<PluginIndexEntry> {
+    let raw_path = plugin.raw_path(root);
+    let raw =
+        std::fs::read(&raw_path).with_context(|| format!("reading {}", raw_path.display()))?;
+    let raw_sha256 = sha256_hex(&raw);
+    let out_path = root
+        .join("target/plugins")
+        .join(format!("{}.wasm", plugin.name));
+
+    // Unchanged raw module, same optimisation, output intact: nothing to do.
+    let reusable = previous.get(&plugin.name).filter(|entry| {
+        entry.raw_sha256 == raw_sha256
+            && entry.optimization == optimization
+            && std::fs::read(&out_path).is_ok_and(|bytes| sha256_hex(&bytes) == entry.sha256)
+    });
+    let optimised = match reusable {
+        Some(_) => std::fs::read(&out_path)?,
+        None if optimization == "none" => raw.clone(),
+        None => optimise(&raw_path, &out_path, optimization)
+            .with_context(|| format!("plugin `{}`: wasm-opt failed", plugin.name))?,
+    };
+
+    let inspection = inspect(&out_path.display().to_string(), &optimised)
+        .map_err(|e| anyhow::anyhow!("plugin `{}` breaks the plugin contract: {e}", plugin.name))?;
+    let info = inspection.info;
+    if info.name != plugin.name {
+        bail!(
+            "plugin `{}` breaks the plugin contract: `describe` names it `{}`; the crate name and the plugin name must be equal",
+            plugin.name,
+            info.name
+        );
+    }
+    if info.version != plugin.version {
+        bail!(
+            "plugin `{}` breaks the plugin contract: `describe` says version {} but the crate is {}; use env!(\"CARGO_PKG_VERSION\")",
+            plugin.name,
+            info.version,
+            plugin.version
+        );
+    }
+    std::fs::write(&out_path, &optimised)?;
+    Ok(PluginIndexEntry {
+        name: info.name,
+        version: info.version,
+        abi_version: info.abi_version,
+        specialty: info.specialty,
+        sha256: inspection.sha256,
+        raw_sha256,
+        raw_size: raw.len(),
+        size: optimised.len(),
+        optimization: optimization.to_owned(),
+        functions: info.functions.into_iter().map(|f| f.name).collect(),
+        capabilities: info.capabilities,
+    })
+}
+
+/// Runs binaryen's wasm-opt at `level`, with the wasm features rustc emits enabled (binaryen
+/// rejects the module otherwise).
+fn optimise(input: &Path, output: &Path, level: &str) -> Result<Vec<u8>> {
+    let mut options = match level {
+        "z" => OptimizationOptions::new_optimize_for_size_aggressively(),
+        "s" => OptimizationOptions::new_optimize_for_size(),
+        "0" => OptimizationOptions::new_opt_level_0(),
+        "1" => OptimizationOptions::new_opt_level_1(),
+        "2" => OptimizationOptions::new_opt_level_2(),
+        "3" => OptimizationOptions::new_opt_level_3(),
+        "4" => OptimizationOptions::new_opt_level_4(),
+        other => bail!("unknown wasm-opt level `{other}`"),
+    };
+    for feature in [
+        Feature::BulkMemory,
+        Feature::SignExt,
+        Feature::MutableGlobals,
+        Feature::TruncSat,
+        Feature::Multivalue,
+        Feature::ReferenceTypes,
+    ] {
+        options.enable_feature(feature);
+    }
+    options.debug_info(false).run(input, output)?;
+    Ok(std::fs::read(output)?)
+}
+
+fn print_size_table(index: &PluginIndex, built: &[WasmCrate]) {
+    println!(
+        "{:<20} {:>10} {:>12} {:>8}  {:<6} sha256",
+        "plugin", "raw", "optimised", "saved", "opt"
+    );
+    for entry in index
+        .plugins
+        .iter()
+        .filter(|e| built.iter().any(|b| b.name == e.name))
+    {
+        let saved = 100.0 * (1.0 - entry.size as f64 / entry.raw_size as f64);
+        println!(
+            "{:<20} {:>10} {:>12} {:>7.1}%  {:<6} {}",
+            entry.name,
+            entry.raw_size,
+            entry.size,
+            saved,
+            entry.optimization,
+            &entry.sha256[..16]
+        );
+    }
+}
