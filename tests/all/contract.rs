@@ -1,0 +1,76 @@
+//! Every built plugin's `describe` is valid ABI v1, matches `index.json`, and names published
+//! schemas.
+
+use anyhow::{Result, ensure};
+use conformance::{index, plugin, root, validate};
+use medplug_host::inspect;
+use medplug_pdk::ABI_VERSION;
+
+#[test]
+fn every_plugin_describes_itself_as_its_index_entry_says() -> Result<()> {
+    for entry in index()?.plugins {
+        let bytes = plugin(&entry.name)?;
+        let inspection = inspect(&entry.name, &bytes)?;
+        let info = &inspection.info;
+        validate("plugin-info", &serde_json::to_value(info)?)?;
+        info.validate()?;
+        assert_eq!(info.abi_version, ABI_VERSION, "{}", entry.name);
+        assert_eq!(
+            (
+                info.name.as_str(),
+                info.version.as_str(),
+                info.specialty.as_str()
+            ),
+            (
+                entry.name.as_str(),
+                entry.version.as_str(),
+                entry.specialty.as_str()
+            )
+        );
+        let functions: Vec<&str> = info.functions.iter().map(|f| f.name.as_str()).collect();
+        assert_eq!(functions, entry.functions, "{}", entry.name);
+        assert_eq!(info.capabilities, entry.capabilities, "{}", entry.name);
+        assert_eq!(
+            (inspection.sha256.as_str(), inspection.size),
+            (entry.sha256.as_str(), entry.size),
+            "{}",
+            entry.name
+        );
+        assert!(
+            entry.size <= entry.raw_size,
+            "{}: wasm-opt grew the module",
+            entry.name
+        );
+    }
+    Ok(())
+}
+
+#[test]
+fn every_function_names_schemas_that_are_published() -> Result<()> {
+    for entry in index()?.plugins {
+        let info = inspect(&entry.name, &plugin(&entry.name)?)?.info;
+        for function in &info.functions {
+            for id in [&function.input_schema, &function.output_schema] {
+                let path = root().join("schemas").join(id.file_name());
+                ensure!(
+                    path.exists(),
+                    "{}: `{}` names schema {id}, but {} does not exist",
+                    entry.name,
+                    function.name,
+                    path.display()
+                );
+            }
+        }
+    }
+    Ok(())
+}
+
+#[test]
+fn the_lgpd_analyzer_is_in_the_index() -> Result<()> {
+    let index = index()?;
+    let entry = index.get("lgpd-analyzer").expect("lgpd-analyzer is built");
+    assert_eq!(entry.functions, ["analyze"]);
+    assert!(entry.capabilities.is_empty());
+    assert_eq!(entry.optimization, "z");
+    Ok(())
+}

@@ -1,0 +1,80 @@
+//! Every fixture gives the expected output, and both sides validate against their schemas.
+//!
+//! Set `MEDPLUG_BLESS=1` to (re)write the expected files from the current output — then read
+//! the diff before committing it.
+
+use anyhow::{Context, Result, ensure};
+use conformance::{fixtures, index, plugins_dir, validate};
+use medplug_host::Host;
+use medplug_pdk::SchemaId;
+use serde_json::Value;
+
+#[test]
+fn every_fixture_gives_its_expected_output() -> Result<()> {
+    let host = Host::builder().plugins_dir(plugins_dir()).build()?;
+    let bless = std::env::var_os("MEDPLUG_BLESS").is_some();
+    for entry in index()?.plugins {
+        let cases = fixtures(&entry.name)?;
+        for function in &entry.functions {
+            ensure!(
+                cases.iter().any(|c| &c.function == function),
+                "{}: function `{function}` has no fixture under tests/fixtures/{}/{function}/",
+                entry.name,
+                entry.name
+            );
+        }
+        for case in cases {
+            let what = format!("{}/{}/{}", case.plugin, case.function, case.case);
+            let input: Value = serde_json::from_slice(&std::fs::read(&case.input)?)
+                .with_context(|| what.clone())?;
+            validate(
+                SchemaId::input(&case.plugin, &case.function).as_str(),
+                &input,
+            )
+            .with_context(|| format!("{what} input"))?;
+            let output: Value = host
+                .call(&case.plugin, &case.function, &input)
+                .with_context(|| what.clone())?;
+            validate(
+                SchemaId::output(&case.plugin, &case.function).as_str(),
+                &output,
+            )
+            .with_context(|| format!("{what} output"))?;
+            if bless {
+                std::fs::write(
+                    &case.expected,
+                    serde_json::to_string_pretty(&output)? + "\n",
+                )?;
+            }
+            let expected: Value = serde_json::from_slice(
+                &std::fs::read(&case.expected)
+                    .with_context(|| format!("{what}: missing {}", case.expected.display()))?,
+            )?;
+            assert_eq!(
+                output,
+                expected,
+                "{what}: output differs from {}",
+                case.expected.display()
+            );
+        }
+    }
+    Ok(())
+}
+
+#[test]
+fn the_same_input_twice_gives_the_same_output() -> Result<()> {
+    let host = Host::builder().plugins_dir(plugins_dir()).build()?;
+    for entry in index()?.plugins {
+        for case in fixtures(&entry.name)? {
+            let input = std::fs::read(&case.input)?;
+            let first = host.call_json(&case.plugin, &case.function, &input)?;
+            let second = host.call_json(&case.plugin, &case.function, &input)?;
+            assert_eq!(
+                first, second,
+                "{}/{}/{}",
+                case.plugin, case.function, case.case
+            );
+        }
+    }
+    Ok(())
+}

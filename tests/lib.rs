@@ -1,0 +1,135 @@
+//! Shared helpers of the conformance suite (`tests/all/`): where the built plugins, the schemas
+//! and the fixtures are, and how to check a JSON value against a published schema.
+//!
+//! The suite tests what `cargo xtask build-plugins` produced; it says so, with the command, when
+//! a module is missing.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result, bail};
+use medplug_host::{PLUGIN_INDEX_FILE, PluginIndex};
+use serde_json::Value;
+
+/// The workspace root.
+pub fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("tests/ lives in the workspace")
+        .to_owned()
+}
+
+/// `target/plugins`: the reference plugins, optimised.
+pub fn plugins_dir() -> PathBuf {
+    root().join("target/plugins")
+}
+
+/// `target/test-plugins`: the misbehaving plugins.
+pub fn test_plugin(name: &str) -> Result<Vec<u8>> {
+    let path = root()
+        .join("target/test-plugins")
+        .join(format!("{name}.wasm"));
+    std::fs::read(&path).with_context(|| {
+        format!(
+            "reading {}: run `cargo xtask build-plugins` first",
+            path.display()
+        )
+    })
+}
+
+/// The module of a reference plugin.
+pub fn plugin(name: &str) -> Result<Vec<u8>> {
+    let path = plugins_dir().join(format!("{name}.wasm"));
+    std::fs::read(&path).with_context(|| {
+        format!(
+            "reading {}: run `cargo xtask build-plugins` first",
+            path.display()
+        )
+    })
+}
+
+/// `target/plugins/index.json`.
+pub fn index() -> Result<PluginIndex> {
+    let path = plugins_dir().join(PLUGIN_INDEX_FILE);
+    let bytes = std::fs::read(&path).with_context(|| {
+        format!(
+            "reading {}: run `cargo xtask build-plugins` first",
+            path.display()
+        )
+    })?;
+    let index: PluginIndex =
+        serde_json::from_slice(&bytes).with_context(|| format!("parsing {}", path.display()))?;
+    if index.plugins.is_empty() {
+        bail!("{} lists no plugin", path.display());
+    }
+    Ok(index)
+}
+
+/// The published schema `schemas/<id>.json`.
+pub fn schema(id: &str) -> Result<Value> {
+    let path = root().join("schemas").join(format!("{id}.json"));
+    let text = std::fs::read_to_string(&path)
+        .with_context(|| format!("reading schema {}", path.display()))?;
+    Ok(serde_json::from_str(&text)?)
+}
+
+/// Checks `value` against schema `id`; the error lists every violation with its JSON pointer.
+pub fn validate(id: &str, value: &Value) -> Result<()> {
+    let validator = jsonschema::validator_for(&schema(id)?)
+        .with_context(|| format!("compiling schema {id}"))?;
+    let errors: Vec<String> = validator
+        .iter_errors(value)
+        .map(|e| format!("{} at `{}`", e, e.instance_path()))
+        .collect();
+    if !errors.is_empty() {
+        bail!("does not validate against {id}: {}", errors.join("; "));
+    }
+    Ok(())
+}
+
+/// One fixture: `tests/fixtures/<plugin>/<function>/<case>.input.json` and its
+/// `<case>.expected.json`.
+#[derive(Debug, Clone)]
+pub struct Fixture {
+    /// Plugin name.
+    pub plugin: String,
+    /// Function name.
+    pub function: String,
+    /// Case name.
+    pub case: String,
+    /// The input file.
+    pub input: PathBuf,
+    /// The expected-output file.
+    pub expected: PathBuf,
+}
+
+/// Every fixture of `plugin`, sorted.
+pub fn fixtures(plugin: &str) -> Result<Vec<Fixture>> {
+    let dir = root().join("tests/fixtures").join(plugin);
+    let mut found = Vec::new();
+    for function in std::fs::read_dir(&dir).with_context(|| format!("reading {}", dir.display()))? {
+        let function = function?.path();
+        let function_name = function
+            .file_name()
+            .and_then(|n| n.to_str())
+            .context("function dir")?
+            .to_owned();
+        for file in std::fs::read_dir(&function)? {
+            let file = file?.path();
+            let name = file
+                .file_name()
+                .and_then(|n| n.to_str())
+                .context("fixture file")?;
+            if let Some(case) = name.strip_suffix(".input.json") {
+                found.push(Fixture {
+                    plugin: plugin.to_owned(),
+                    function: function_name.clone(),
+                    case: case.to_owned(),
+                    expected: function.join(format!("{case}.expected.json")),
+                    input: file.clone(),
+                });
+            }
+        }
+    }
+    found.sort_by(|a, b| (&a.function, &a.case).cmp(&(&b.function, &b.case)));
+    Ok(found)
+}
