@@ -28,7 +28,7 @@ pub fn run() -> Result<()> {
     let loaded = started.elapsed();
     println!();
     println!(
-        "medplug demo — {} plugins loaded in {loaded:.0?}",
+        "medplug demo — plugins loaded: {} (in {loaded:.0?})",
         host.plugins().count()
     );
     for plugin in host.plugins() {
@@ -98,7 +98,7 @@ pub fn lgpd_report(host: &Host) -> Result<String> {
     )?;
     writeln!(
         out,
-        "  (the phone number 11987654321 is not a CPF: it fails the check digits and sits next to \"celular\")"
+        "  checksum: the CPF's two mod-11 check digits; a number that fails them is never valid"
     )?;
     Ok(out)
 }
