@@ -12,7 +12,9 @@
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
-use medplug_host::{PLUGIN_INDEX_FILE, PluginIndex, PluginIndexEntry, inspect, sha256_hex};
+use medplug_host::{
+    Inspection, PLUGIN_INDEX_FILE, PluginIndex, PluginIndexEntry, inspect, sha256_hex,
+};
 use serde::Deserialize;
 use wasm_opt::{Feature, OptimizationOptions};
 use xshell::cmd;
@@ -205,28 +207,19 @@ fn build_one(
     let optimised = match reusable {
         Some(_) => std::fs::read(&out_path)?,
         None if optimization == "none" => raw.clone(),
-        None => optimise(&raw_path, &out_path, optimization)
-            .with_context(|| format!("plugin `{}`: wasm-opt failed", plugin.name))?,
+        // Optimised beside the output, so that a module that fails the checks below never
+        // replaces a good one in target/plugins.
+        None => optimise(
+            &raw_path,
+            &out_path.with_extension("wasm.tmp"),
+            optimization,
+        )
+        .with_context(|| format!("plugin `{}`: wasm-opt failed", plugin.name))?,
     };
 
-    let inspection = inspect(&out_path.display().to_string(), &optimised)
-        .map_err(|e| anyhow::anyhow!("plugin `{}` breaks the plugin contract: {e}", plugin.name))?;
+    let inspection = check_contract(plugin, &out_path.display().to_string(), &optimised)?;
     let info = inspection.info;
-    if info.name != plugin.name {
-        bail!(
-            "plugin `{}` breaks the plugin contract: `describe` names it `{}`; the crate name and the plugin name must be equal",
-            plugin.name,
-            info.name
-        );
-    }
-    if info.version != plugin.version {
-        bail!(
-            "plugin `{}` breaks the plugin contract: `describe` says version {} but the crate is {}; use env!(\"CARGO_PKG_VERSION\")",
-            plugin.name,
-            info.version,
-            plugin.version
-        );
-    }
+    let _ = std::fs::remove_file(out_path.with_extension("wasm.tmp"));
     std::fs::write(&out_path, &optimised)?;
     Ok(PluginIndexEntry {
         name: info.name,
@@ -241,6 +234,32 @@ fn build_one(
         functions: info.functions.into_iter().map(|f| f.name).collect(),
         capabilities: info.capabilities,
     })
+}
+
+/// The ABI v1 checks of `medplug_host::inspect`, plus: `describe`'s name and version are the
+/// crate's. Errors name the plugin and the rule.
+fn check_contract(plugin: &WasmCrate, origin: &str, bytes: &[u8]) -> Result<Inspection> {
+    let broken = |rule: String| {
+        anyhow::anyhow!(
+            "plugin `{}` breaks the plugin contract: {rule}",
+            plugin.name
+        )
+    };
+    let inspection = inspect(origin, bytes).map_err(|e| broken(e.to_string()))?;
+    let info = &inspection.info;
+    if info.name != plugin.name {
+        return Err(broken(format!(
+            "`describe` names it `{}`; the crate name and the plugin name must be equal",
+            info.name
+        )));
+    }
+    if info.version != plugin.version {
+        return Err(broken(format!(
+            "`describe` says version {} but the crate is {}; use env!(\"CARGO_PKG_VERSION\")",
+            info.version, plugin.version
+        )));
+    }
+    Ok(inspection)
 }
 
 /// Runs binaryen's wasm-opt at `level`, with the wasm features rustc emits enabled (binaryen
@@ -290,5 +309,71 @@ fn print_size_table(index: &PluginIndex, built: &[WasmCrate]) {
             entry.optimization,
             &entry.sha256[..16]
         );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn test_plugin(name: &str) -> Vec<u8> {
+        let path = crate::project_root()
+            .join("target/test-plugins")
+            .join(format!("{name}.wasm"));
+        std::fs::read(&path).expect("run `cargo xtask build-plugins` first")
+    }
+
+    fn krate(name: &str, version: &str) -> WasmCrate {
+        WasmCrate {
+            name: name.to_owned(),
+            version: version.to_owned(),
+        }
+    }
+
+    #[test]
+    fn a_plugin_that_breaks_a_rule_fails_naming_plugin_and_rule() {
+        let err = check_contract(
+            &krate("abi-two", "0.1.0"),
+            "abi-two.wasm",
+            &test_plugin("abi-two"),
+        )
+        .unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "plugin `abi-two` breaks the plugin contract: plugin abi-two@0.1.0 speaks abi v2, \
+             this host speaks abi v1: rebuild it against medplug-pdk 1"
+        );
+        let err = check_contract(&krate("echo", "0.1.0"), "m.wasm", &test_plugin("misbehave"))
+            .unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "plugin `echo` breaks the plugin contract: `describe` names it `misbehave`; \
+             the crate name and the plugin name must be equal"
+        );
+        let err = check_contract(
+            &krate("misbehave", "0.2.0"),
+            "m.wasm",
+            &test_plugin("misbehave"),
+        )
+        .unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "plugin `misbehave` breaks the plugin contract: `describe` says version 0.1.0 but the crate is 0.2.0; \
+             use env!(\"CARGO_PKG_VERSION\")"
+        );
+    }
+
+    #[test]
+    fn requested_capabilities_count_as_granted_at_build_time() -> Result<()> {
+        let inspection = check_contract(
+            &krate("forbidden-import", "0.1.0"),
+            "f.wasm",
+            &test_plugin("forbidden-import"),
+        )?;
+        assert_eq!(
+            inspection.interface.host_functions().collect::<Vec<_>>(),
+            ["get_patient"]
+        );
+        Ok(())
     }
 }
