@@ -75,3 +75,13 @@ impl Host {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    /// Embedders share one host across threads (an HTTP server's workers).
+    #[test]
+    fn a_host_can_be_shared_across_threads() {
+        fn shareable<T: Send + Sync>() {}
+        shareable::<super::Host>();
+    }
+}
