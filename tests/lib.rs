@@ -23,22 +23,18 @@ pub fn plugins_dir() -> PathBuf {
     root().join("target/plugins")
 }
 
-/// `target/test-plugins`: the misbehaving plugins.
+/// A misbehaving test plugin's module, from `target/test-plugins`.
 pub fn test_plugin(name: &str) -> Result<Vec<u8>> {
-    let path = root()
-        .join("target/test-plugins")
-        .join(format!("{name}.wasm"));
-    std::fs::read(&path).with_context(|| {
-        format!(
-            "reading {}: run `cargo xtask build-plugins` first",
-            path.display()
-        )
-    })
+    read_module(&root().join("target/test-plugins"), name)
 }
 
-/// The module of a reference plugin.
+/// A reference plugin's module, from `target/plugins`.
 pub fn plugin(name: &str) -> Result<Vec<u8>> {
-    let path = plugins_dir().join(format!("{name}.wasm"));
+    read_module(&plugins_dir(), name)
+}
+
+fn read_module(dir: &Path, name: &str) -> Result<Vec<u8>> {
+    let path = dir.join(format!("{name}.wasm"));
     std::fs::read(&path).with_context(|| {
         format!(
             "reading {}: run `cargo xtask build-plugins` first",

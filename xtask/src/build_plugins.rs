@@ -47,9 +47,11 @@ impl Default for Options {
 
 /// A workspace crate that builds to wasm.
 #[derive(Debug, Clone)]
-struct WasmCrate {
-    name: String,
-    version: String,
+pub struct WasmCrate {
+    /// Package name.
+    pub name: String,
+    /// Package version.
+    pub version: String,
 }
 
 impl WasmCrate {
@@ -75,7 +77,7 @@ struct Package {
 }
 
 /// The crates directly under `dir` (`plugins`, `tests/guests`), by name.
-fn crates_under(root: &Path, dir: &str) -> Result<Vec<WasmCrate>> {
+pub fn crates_under(root: &Path, dir: &str) -> Result<Vec<WasmCrate>> {
     let sh = crate::shell()?;
     let json = cmd!(sh, "cargo metadata --no-deps --format-version 1")
         .quiet()
@@ -199,13 +201,15 @@ fn build_one(
         .join(format!("{}.wasm", plugin.name));
 
     // Unchanged raw module, same optimisation, output intact: nothing to do.
-    let reusable = previous.get(&plugin.name).filter(|entry| {
-        entry.raw_sha256 == raw_sha256
-            && entry.optimization == optimization
-            && std::fs::read(&out_path).is_ok_and(|bytes| sha256_hex(&bytes) == entry.sha256)
+    let installed = std::fs::read(&out_path).ok().filter(|bytes| {
+        previous.get(&plugin.name).is_some_and(|entry| {
+            entry.raw_sha256 == raw_sha256
+                && entry.optimization == optimization
+                && sha256_hex(bytes) == entry.sha256
+        })
     });
-    let optimised = match reusable {
-        Some(_) => std::fs::read(&out_path)?,
+    let optimised = match installed {
+        Some(bytes) => bytes,
         None if optimization == "none" => raw.clone(),
         // Optimised beside the output, so that a module that fails the checks below never
         // replaces a good one in target/plugins.

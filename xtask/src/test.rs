@@ -105,20 +105,13 @@ fn parse_test_result(line: &str) -> Option<(u64, u64)> {
     Some((count(" passed")?, count(" failed")?))
 }
 
-/// `-p` arguments for every crate that compiles to wasm.
+/// `-p` arguments for every crate that compiles to wasm: the pdk, the plugins, the test plugins.
 fn wasm_packages() -> Result<Vec<String>> {
     let root = crate::project_root();
     let mut args = vec!["-p".to_owned(), "medplug-pdk".to_owned()];
     for dir in ["plugins", "tests/guests"] {
-        for entry in std::fs::read_dir(root.join(dir))? {
-            let path = entry?.path();
-            if path.join("Cargo.toml").exists() {
-                let name = path
-                    .file_name()
-                    .and_then(|n| n.to_str())
-                    .context("crate directory name")?;
-                args.extend(["-p".to_owned(), name.to_owned()]);
-            }
+        for krate in build_plugins::crates_under(&root, dir)? {
+            args.extend(["-p".to_owned(), krate.name]);
         }
     }
     Ok(args)
