@@ -129,3 +129,32 @@ pub fn fixtures(plugin: &str) -> Result<Vec<Fixture>> {
     found.sort_by(|a, b| (&a.function, &a.case).cmp(&(&b.function, &b.case)));
     Ok(found)
 }
+
+/// The LGPD corpus documents (`tests/corpus/lgpd-analyzer/documents`), sorted by file name, as
+/// `(file name, text)` with the `[[KIND:…]]` markup stripped.
+pub fn lgpd_corpus() -> Result<Vec<(String, String)>> {
+    let dir = root().join("tests/corpus/lgpd-analyzer/documents");
+    let mut docs = Vec::new();
+    for entry in std::fs::read_dir(&dir).with_context(|| dir.display().to_string())? {
+        let path = entry?.path();
+        let marked = std::fs::read_to_string(&path)?;
+        let mut text = String::with_capacity(marked.len());
+        let mut rest = marked.as_str();
+        while let Some(open) = rest.find("[[") {
+            text.push_str(&rest[..open]);
+            let close = open + rest[open..].find("]]").context("unclosed [[")?;
+            let label = &rest[open + 2..close];
+            text.push_str(label.split_once(':').context("entity without `:`")?.1);
+            rest = &rest[close + 2..];
+        }
+        text.push_str(rest);
+        let name = path
+            .file_name()
+            .unwrap_or_default()
+            .to_string_lossy()
+            .into_owned();
+        docs.push((name, text));
+    }
+    docs.sort();
+    Ok(docs)
+}

@@ -3,9 +3,9 @@
 //! - `call_64b/{medplug_host,raw_extism}`: a 64-byte `analyze` call through the host and through a
 //!   bare `extism::Plugin` built from the same module under the same limits — the host's
 //!   per-call overhead (goal: ≤ 2×);
-//! - `instantiate/from_compiled`: a fresh instance from the compiled module (what the pool saves);
-//! - `lgpd_10kb/{native,wasm}`: the LGPD analyzer on a 10 KB clinical text, plain Rust vs through
-//!   the host — the cost of the sandbox.
+//! - `instantiate/from_compiled`: a fresh instance from the compiled module (what the pool saves).
+//!
+//! The plugins' own throughput benchmarks live with the conformance suite (`tests/benches/`).
 //!
 //! They need `cargo xtask build-plugins` first (`cargo xtask bench` does it).
 
@@ -15,7 +15,6 @@ use std::path::PathBuf;
 use criterion::{Criterion, criterion_group, criterion_main};
 use extism::{Manifest, Plugin, PluginBuilder, Wasm};
 use medplug_host::{Host, Limits};
-use medplug_pdk::lgpd::{AnalyzeInput, AnalyzeOutput};
 
 /// Exactly 64 bytes of `analyze` input.
 const INPUT_64B: &[u8] = br#"{"content":"Paciente em consulta, CPF 529.982.247-25, retorno."}"#;
@@ -42,14 +41,6 @@ fn raw_builder(bytes: Vec<u8>) -> PluginBuilder<'static> {
         Some(fuel) => builder.with_fuel_limit(fuel),
         None => builder,
     }
-}
-
-/// A clinical text of about 10 KB with a CPF every few lines.
-fn clinical_text() -> String {
-    let paragraph = "Paciente Maria Aparecida dos Santos, CPF 529.982.247-25, 58 anos, refere dispneia aos \
-                     médios esforços. Responsável: José (cpf 11144477735). Contato: celular 11987654321. \
-                     Conduta: ecocardiograma e retorno em 30 dias.\n";
-    paragraph.repeat(10_000 / paragraph.len() + 1)
 }
 
 fn benches(c: &mut Criterion) {
@@ -89,24 +80,6 @@ fn benches(c: &mut Criterion) {
         .bench_function("from_compiled", |b| {
             b.iter(|| Plugin::new_from_compiled(black_box(&compiled)).expect("instantiates"));
         });
-
-    let text = clinical_text();
-    let input = AnalyzeInput {
-        content: text.clone(),
-    };
-    let mut group = c.benchmark_group("lgpd_10kb");
-    group.bench_function("native", |b| {
-        b.iter(|| lgpd_analyzer::analyze(black_box(input.clone())).expect("analyzes"));
-    });
-    group.bench_function("wasm", |b| {
-        b.iter(|| {
-            let out: AnalyzeOutput = host
-                .call("lgpd-analyzer", "analyze", black_box(&input))
-                .expect("analyzes");
-            out
-        });
-    });
-    group.finish();
 }
 
 criterion_group! {

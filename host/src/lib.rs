@@ -15,7 +15,7 @@
 //! let report: AnalyzeOutput = host.call(
 //!     "lgpd-analyzer",
 //!     "analyze",
-//!     &AnalyzeInput { content: "CPF 529.982.247-25".into() },
+//!     &AnalyzeInput::new("CPF 529.982.247-25"),
 //! )?;
 //! # Ok(()) }
 //! ```

@@ -74,9 +74,13 @@ fn call_reads_input_from_a_file() -> Result<()> {
     )?;
     std::fs::remove_file(&file)?;
     assert!(out.status.success());
-    assert_eq!(
-        String::from_utf8(out.stdout)?,
-        "{\"findings\":[],\"risk_score\":0,\"risk_level\":\"baixo_risco\"}\n"
+    let stdout = String::from_utf8(out.stdout)?;
+    assert!(
+        stdout.starts_with(
+            "{\"findings\":[],\"risk_score\":0,\"risk_level\":\"baixo_risco\",\"risk_factors\":[],\
+             \"recommendations\":[{\"code\":\"nenhum_dado_pessoal\","
+        ) && stdout.ends_with("\"validation_forms\":[]}\n"),
+        "{stdout}"
     );
     Ok(())
 }
@@ -107,7 +111,7 @@ fn list_and_inspect_describe_the_plugins() -> Result<()> {
     let listing = String::from_utf8(out.stdout)?;
     assert!(
         listing.starts_with(
-            "lgpd-analyzer        0.1.0    privacy      functions: analyze  capabilities: none"
+            "lgpd-analyzer        0.1.0    privacy      functions: analyze, redact  capabilities: none"
         ),
         "{listing}"
     );
@@ -124,7 +128,7 @@ fn list_and_inspect_describe_the_plugins() -> Result<()> {
     );
     assert_eq!(
         report["exports"],
-        serde_json::json!(["analyze", "describe"])
+        serde_json::json!(["analyze", "describe", "redact"])
     );
     assert!(
         report["imports"]

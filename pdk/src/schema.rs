@@ -38,6 +38,8 @@ pub fn catalog() -> Vec<SchemaEntry> {
         entry::<HostReply<EncryptedPhi>>(host("encrypt_phi", "reply")),
         entry::<lgpd::AnalyzeInput>(SchemaId::input(lgpd::PLUGIN_NAME, lgpd::ANALYZE)),
         entry::<lgpd::AnalyzeOutput>(SchemaId::output(lgpd::PLUGIN_NAME, lgpd::ANALYZE)),
+        entry::<lgpd::RedactInput>(SchemaId::input(lgpd::PLUGIN_NAME, lgpd::REDACT)),
+        entry::<lgpd::RedactOutput>(SchemaId::output(lgpd::PLUGIN_NAME, lgpd::REDACT)),
     ];
     all.sort_by(|a, b| a.id.cmp(&b.id));
     all

@@ -69,7 +69,7 @@ fn every_function_names_schemas_that_are_published() -> Result<()> {
 fn the_lgpd_analyzer_is_in_the_index() -> Result<()> {
     let index = index()?;
     let entry = index.get("lgpd-analyzer").expect("lgpd-analyzer is built");
-    assert_eq!(entry.functions, ["analyze"]);
+    assert_eq!(entry.functions, ["analyze", "redact"]);
     assert!(entry.capabilities.is_empty());
     assert_eq!(entry.optimization, "z");
     Ok(())

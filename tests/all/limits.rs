@@ -26,9 +26,7 @@ fn still_serves(host: &Host) -> Result<()> {
     let report: AnalyzeOutput = host.call(
         "lgpd-analyzer",
         "analyze",
-        &AnalyzeInput {
-            content: "CPF 529.982.247-25".into(),
-        },
+        &AnalyzeInput::new("CPF 529.982.247-25"),
     )?;
     assert_eq!(report.findings.len(), 1);
     assert_eq!(report.findings[0].checksum_valid, Some(true));
@@ -212,11 +210,11 @@ fn unknown_plugins_and_functions_are_named() -> Result<()> {
         "plugin `ecg` is not loaded (loaded: lgpd-analyzer, misbehave)"
     );
     let error = host
-        .call_json("lgpd-analyzer", "redact", b"{}")
+        .call_json("lgpd-analyzer", "anonymize", b"{}")
         .unwrap_err();
     assert_eq!(
         error.to_string(),
-        "lgpd-analyzer@0.1.0 `redact`: no such function (the plugin exports: analyze)"
+        "lgpd-analyzer@0.1.0 `anonymize`: no such function (the plugin exports: analyze, redact)"
     );
     Ok(())
 }

@@ -4,6 +4,7 @@
 
 mod contract;
 mod fixtures;
+mod lgpd;
 mod limits;
 mod loading;
 mod malformed_input;

@@ -13,7 +13,24 @@ use xshell::cmd;
 use crate::build_plugins::{self, Options};
 
 /// `(package, bench target)` pairs that `cargo xtask bench` runs.
-const BENCHES: [(&str, &str); 1] = [("medplug-host", "host")];
+const BENCHES: [(&str, &str); 2] = [("medplug-host", "host"), ("conformance", "lgpd")];
+
+/// Throughputs to report: `(what, bench, bytes per iteration, goal in MB/s)`.
+const THROUGHPUTS: [(&str, &str, f64, f64); 3] = [
+    ("lgpd-analyzer native (1 MB)", "lgpd_1mb/native", 1e6, 0.0),
+    (
+        "lgpd-analyzer wasm through the host (1 MB)",
+        "lgpd_1mb/wasm",
+        1e6,
+        20.0,
+    ),
+    (
+        "  the same without fuel metering",
+        "lgpd_1mb/wasm_no_fuel",
+        1e6,
+        0.0,
+    ),
+];
 
 /// A ratio to report: `(what, numerator, denominator, goal)`, benches named `group/id`.
 const RATIOS: [(&str, &str, &str, Option<f64>); 2] = [
@@ -24,10 +41,10 @@ const RATIOS: [(&str, &str, &str, Option<f64>); 2] = [
         Some(2.0),
     ),
     (
-        "lgpd-analyzer wasm / native (10 KB)",
-        "lgpd_10kb/wasm",
-        "lgpd_10kb/native",
-        None,
+        "lgpd-analyzer wasm / native (1 MB)",
+        "lgpd_1mb/wasm",
+        "lgpd_1mb/native",
+        Some(2.0),
     ),
 ];
 
@@ -47,15 +64,28 @@ pub fn run() -> Result<()> {
     let sh = crate::shell()?;
     let criterion_dir = crate::project_root().join("target/criterion");
     let mut rows = Vec::new();
+    let _ = std::fs::remove_dir_all(&criterion_dir); // only this run's figures
     for (package, bench) in BENCHES {
-        let _ = std::fs::remove_dir_all(&criterion_dir); // only this run's figures
         cmd!(sh, "cargo bench --quiet -p {package} --bench {bench}").run()?;
-        rows.extend(read_medians(&criterion_dir)?);
     }
+    rows.extend(read_medians(&criterion_dir)?);
     println!();
     println!("{:<40} {:>14}", "benchmark", "median");
     for (name, ns) in &rows {
         println!("{name:<40} {:>14}", human(*ns));
+    }
+    println!();
+    println!("{:<46} {:>8} {:>8}", "throughput", "MB/s", "goal");
+    for (what, bench, bytes, goal) in THROUGHPUTS {
+        if let Some((_, ns)) = rows.iter().find(|(n, _)| n == bench) {
+            let mb_s = bytes / 1e6 / (ns / 1e9);
+            let verdict = match goal {
+                0.0 => "-".to_owned(),
+                g if mb_s >= g => format!("≥ {g} ✓"),
+                g => format!("≥ {g} ✗"),
+            };
+            println!("{what:<46} {mb_s:>8.1} {verdict:>8}");
+        }
     }
     println!();
     println!("{:<46} {:>8} {:>8}", "ratio", "value", "goal");

@@ -4,19 +4,19 @@ use std::time::Instant;
 
 use anyhow::Result;
 use medplug_host::Host;
-use medplug_pdk::lgpd::{self, AnalyzeInput, AnalyzeOutput};
+use medplug_pdk::lgpd::{self, AnalyzeInput, AnalyzeOutput, RedactInput, RedactMode, RedactOutput};
 
 use crate::build_plugins::{self, Options};
 
-/// A clinical note as a Brazilian clinic writes it: two CPFs that verify, one mistyped.
+/// A clinical note as a Brazilian clinic writes it: identifiers (one mistyped), contacts, a
+/// birth date, health data tied to the patient, and the doctor's public registration.
 pub const CLINICAL_NOTE: &str = "\
-EVOLUÇÃO CLÍNICA — Ambulatório de Cardiologia
-Paciente: Maria Aparecida dos Santos, CPF 529.982.247-25, 58 anos.
-Responsável financeiro: José Carlos Santos (CPF 11144477735).
-Queixa: dispneia aos médios esforços há 3 semanas. PA 150/95 mmHg.
-Conduta: solicitado ecocardiograma; retorno em 30 dias.
-Obs.: no cadastro antigo consta o CPF 529.982.247-26 (dígito verificador não confere).
-Contato: celular 11987654321.";
+EVOLUÇÃO CLÍNICA — Ambulatório de Psiquiatria
+Paciente: Maria Aparecida dos Santos, DN: 12/03/1966, CPF 529.982.247-25, CNS 123 4567 8901 0000.
+Tel. (11) 98765-4321 · maria.santos@gmail.com · CEP 01310-100.
+Responsável: José Carlos Santos (CPF 11144477735). No cadastro antigo: CPF 529.982.247-26.
+HD: depressão recorrente (CID F33.1). Em uso de sertralina 100 mg. Religião: Testemunha de Jeová.
+Dra. Ana Lima, CRM-SP 123456.";
 
 /// Runs the demo.
 pub fn run() -> Result<()> {
@@ -48,9 +48,7 @@ pub fn run() -> Result<()> {
 pub fn lgpd_report(host: &Host) -> Result<String> {
     use std::fmt::Write;
     let started = Instant::now();
-    let input = AnalyzeInput {
-        content: CLINICAL_NOTE.to_owned(),
-    };
+    let input = AnalyzeInput::new(CLINICAL_NOTE);
     let report: AnalyzeOutput = host.call(lgpd::PLUGIN_NAME, lgpd::ANALYZE, &input)?;
     let took = started.elapsed();
     let chars: Vec<char> = CLINICAL_NOTE.chars().collect();
@@ -68,8 +66,8 @@ pub fn lgpd_report(host: &Host) -> Result<String> {
     writeln!(out)?;
     writeln!(
         out,
-        "  {:<5} {:<16} {:<11} {:<10} {:>10}  line",
-        "kind", "masked", "chars", "checksum", "confidence"
+        "  {:<15} {:<26} {:<9} {:>5}  line",
+        "kind", "masked", "checksum", "conf."
     )?;
     for f in &report.findings {
         let line = chars[..f.start].iter().filter(|&&c| c == '\n').count() + 1;
@@ -80,10 +78,9 @@ pub fn lgpd_report(host: &Host) -> Result<String> {
         };
         writeln!(
             out,
-            "  {:<5} {:<16} {:<11} {:<10} {:>10.2}  {line}",
-            serde_json::to_value(f.kind)?.as_str().unwrap_or_default(),
+            "  {:<15} {:<26} {:<9} {:>5.2}  {line}",
+            f.kind.name(),
             f.masked,
-            format!("{}..{}", f.start, f.end),
             checksum,
             f.confidence,
         )?;
@@ -96,9 +93,36 @@ pub fn lgpd_report(host: &Host) -> Result<String> {
         report.risk_score,
         level.as_str().unwrap_or_default()
     )?;
-    writeln!(
-        out,
-        "  checksum: the CPF's two mod-11 check digits; a number that fails them is never valid"
+    for factor in &report.risk_factors {
+        writeln!(
+            out,
+            "    +{:<3} {} ({})",
+            factor.points, factor.reason, factor.lgpd_reference
+        )?;
+    }
+    writeln!(out, "  recommendations:")?;
+    for r in &report.recommendations {
+        writeln!(out, "    · {} [{}]", r.code, r.lgpd_reference)?;
+    }
+    let forms: Vec<_> = report
+        .validation_forms
+        .iter()
+        .map(|f| format!("{} ({} fields)", f.id, f.fields.len()))
+        .collect();
+    writeln!(out, "  consent forms to collect: {}", forms.join(", "))?;
+    writeln!(out)?;
+    let redacted: RedactOutput = host.call(
+        lgpd::PLUGIN_NAME,
+        lgpd::REDACT,
+        &RedactInput {
+            content: CLINICAL_NOTE.to_owned(),
+            mode: RedactMode::Pseudonym,
+            custom_patterns: Vec::new(),
+        },
     )?;
+    writeln!(out, "  `{}` (pseudonym):", lgpd::REDACT)?;
+    for line in redacted.content.lines() {
+        writeln!(out, "  │ {line}")?;
+    }
     Ok(out)
 }

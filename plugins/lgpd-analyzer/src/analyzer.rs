@@ -1,304 +1,253 @@
-//! `analyze`: find CPF numbers in a text, verify them, weigh the context, score the risk.
-
-use std::sync::LazyLock;
+//! `analyze`: run every recognizer, resolve overlaps, score the risk, advise.
 
 use medplug_pdk::PluginError;
 use medplug_pdk::lgpd::{AnalyzeInput, AnalyzeOutput, DataCategory, Finding, FindingKind};
-use regex::Regex;
 
-use crate::{cpf, risk};
+use crate::candidate::Candidate;
+use crate::scanner::{Cue, scan};
+use crate::text::char_ranges;
+use crate::{
+    advice, birth_date, custom, email, mask, names, numbers, registration, resolve, risk, sensitive,
+};
 
-/// A CPF's shapes: `ddd.ddd.ddd-dd`, bare eleven digits, and the partial forms in between.
-static CPF_SHAPE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"[0-9]{3}\.?[0-9]{3}\.?[0-9]{3}-?[0-9]{2}").expect("valid regex"));
-
-/// Characters before a number searched for context words.
-const CONTEXT_CHARS: usize = 40;
-/// Words that name a CPF just before the number.
-const CPF_WORDS: [&str; 3] = ["cpf", "c.p.f", "cadastro de pessoa"];
-/// Words that make an eleven-digit number more likely a phone (a mobile with area code has 11
-/// digits too: Anatel's numbering plan, Resolução nº 709/2019).
-const PHONE_WORDS: [&str; 6] = ["tel", "fone", "celular", "whatsapp", "contato", "ligar"];
-/// The LGPD provision that makes a CPF personal data.
-const CPF_REFERENCE: &str = "LGPD Art. 5, I (dado pessoal)";
-
-/// How a candidate is written.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Shape {
-    /// `ddd.ddd.ddd-dd`, as the Receita prints it.
-    Canonical,
-    /// Some of the punctuation (`ddddddddd-dd`).
-    Partial,
-    /// Eleven bare digits: also the shape of a mobile number with area code.
-    Bare,
-}
-
-/// What the words before a number say about it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Context {
-    Cpf,
-    Phone,
-    None,
-}
-
-/// Finds personal data in `input.content` and scores the risk. Never fails on any text.
+/// Finds personal data in `input.content`, scores the risk and says what to do. Fails only on
+/// a bad custom pattern.
 pub fn analyze(input: AnalyzeInput) -> Result<AnalyzeOutput, PluginError> {
-    let findings = find_cpfs(&input.content);
-    let (risk_score, risk_level) = risk::score(&findings);
+    let custom = custom::compile(&input.custom_patterns)?;
+    let text = input.content.as_str();
+    let candidates = detect(text, &custom);
+    let (risk_score, risk_level, risk_factors) = risk::assess(text, &candidates);
+    let linked = risk::sensitive_tied_to_person(text, &candidates);
     Ok(AnalyzeOutput {
-        findings,
+        findings: to_findings(text, &candidates, input.include_values),
         risk_score,
         risk_level,
+        risk_factors,
+        recommendations: advice::recommendations(&candidates, linked),
+        validation_forms: advice::validation_forms(&candidates),
     })
 }
 
-fn find_cpfs(text: &str) -> Vec<Finding> {
-    let mut findings = Vec::new();
-    // Char offsets are counted incrementally: matches come in order.
-    let (mut byte_cursor, mut char_cursor) = (0usize, 0usize);
-    for m in CPF_SHAPE.find_iter(text) {
-        if !stands_alone(text, m.start(), m.end()) {
-            continue;
+/// Every recognizer over `text`, overlaps resolved, in order of position (byte offsets).
+pub(crate) fn detect(text: &str, custom: &[custom::Compiled]) -> Vec<Candidate> {
+    let mut found = Vec::new();
+    numbers::find(text, &mut found);
+    numbers::find_alphanumeric_cnpj(text, &mut found);
+    email::find(text, &mut found);
+    let mut sensitive_terms = Vec::new();
+    for (cue, range) in scan(text) {
+        match cue {
+            Cue::BirthDate => found.extend(birth_date::read(text, range)),
+            Cue::Name => found.extend(names::read(text, range)),
+            Cue::Registration => found.extend(registration::read(text, range)),
+            Cue::Cid if sensitive::is_cid_code(text, &range) => {
+                sensitive_terms.push((FindingKind::HealthData, range));
+            }
+            Cue::Cid => {}
+            Cue::Sensitive(kind) => sensitive_terms.push((kind, range)),
         }
-        let raw = m.as_str();
-        let digits = cpf_digits(raw);
-        let valid = cpf::is_valid_cpf(&digits);
-        let shape = shape_of(raw);
-        let context = context_before(text, m.start());
-        let Some(confidence) = confidence(shape, valid, context) else {
-            continue;
-        };
-        char_cursor += text[byte_cursor..m.start()].chars().count();
-        byte_cursor = m.start();
-        let start = char_cursor;
-        let end = start + raw.chars().count();
-        findings.push(Finding {
-            kind: FindingKind::Cpf,
-            category: DataCategory::Personal,
-            start,
-            end,
-            masked: mask(raw),
-            confidence,
-            checksum_valid: Some(valid),
-            lgpd_reference: CPF_REFERENCE.to_owned(),
-        });
     }
-    findings
-}
-
-/// A CPF is not part of a longer number or word (`12.345.678/0001-95`, `A12345678901`).
-fn stands_alone(text: &str, start: usize, end: usize) -> bool {
-    let before = text[..start].chars().rev().take(2).collect::<Vec<_>>();
-    let after = text[end..].chars().take(2).collect::<Vec<_>>();
-    let glued = |c: char| c.is_alphanumeric() || c == '_';
-    let joins_number =
-        |pair: &[char]| matches!(pair, [p, d, ..] if ".-/".contains(*p) && d.is_ascii_digit());
-    !(before.first().is_some_and(|&c| glued(c))
-        || after.first().is_some_and(|&c| glued(c))
-        || joins_number(&before)
-        || joins_number(&after))
-}
-
-fn cpf_digits(raw: &str) -> [u8; 11] {
-    let mut digits = [0u8; 11];
-    for (slot, b) in digits
-        .iter_mut()
-        .zip(raw.bytes().filter(u8::is_ascii_digit))
-    {
-        *slot = b - b'0';
-    }
-    digits
-}
-
-fn shape_of(raw: &str) -> Shape {
-    match raw.len() {
-        14 => Shape::Canonical,
-        11 => Shape::Bare,
-        _ => Shape::Partial,
-    }
-}
-
-fn context_before(text: &str, start: usize) -> Context {
-    let window: String = text[..start]
-        .chars()
-        .rev()
-        .take(CONTEXT_CHARS)
-        .collect::<Vec<_>>()
-        .into_iter()
-        .rev()
+    let named: Vec<Candidate> = found
+        .iter()
+        .filter(|c| c.builtin_kind() == Some(FindingKind::PatientName))
+        .cloned()
         .collect();
-    let window = window.to_lowercase();
-    let last = |words: &[&str]| words.iter().filter_map(|w| window.rfind(w)).max();
-    match (last(&CPF_WORDS), last(&PHONE_WORDS)) {
-        (Some(c), Some(p)) if p > c => Context::Phone,
-        (Some(_), _) => Context::Cpf,
-        (None, Some(_)) => Context::Phone,
-        (None, None) => Context::None,
-    }
+    found.extend(names::mentions(text, &named));
+    custom::find(text, custom, &mut found);
+    let mut identified: Vec<_> = found
+        .iter()
+        .filter(|c| c.identifies_a_person())
+        .map(|c| c.start..c.end)
+        .collect();
+    identified.sort_by_key(|r| (r.start, r.end));
+    found.extend(
+        sensitive_terms
+            .into_iter()
+            .filter_map(|(kind, range)| sensitive::read(text, kind, range, &identified)),
+    );
+    resolve::resolve(found)
 }
 
-/// How sure a candidate is a CPF; `None` when it is not worth reporting.
-///
-/// A number that verifies is reported whatever its context, with less confidence when bare (one
-/// random eleven-digit number in a hundred verifies) or near phone words. One that fails its check
-/// digits is reported, with low confidence and `checksum_valid: false`, only when its shape or its
-/// context says CPF.
-fn confidence(shape: Shape, valid: bool, context: Context) -> Option<f64> {
-    use Context as C;
-    use Shape as S;
-    match (valid, shape, context) {
-        (true, S::Canonical, C::Cpf) => Some(0.99),
-        (true, S::Canonical, C::None) => Some(0.9),
-        (true, S::Canonical, C::Phone) => Some(0.7),
-        (true, S::Partial, C::Cpf) | (true, S::Bare, C::Cpf) => Some(0.95),
-        (true, S::Partial, C::None) => Some(0.8),
-        (true, S::Bare, C::None) => Some(0.6),
-        (true, S::Partial | S::Bare, C::Phone) => Some(0.3),
-        (false, S::Canonical | S::Partial, C::Cpf) => Some(0.3),
-        (false, S::Canonical | S::Partial, C::None) => Some(0.2),
-        (false, S::Bare, C::Cpf) => Some(0.15),
-        (false, _, C::Phone) | (false, S::Bare, C::None) => None,
-    }
-}
-
-/// Hides every digit but the two check digits, keeping the punctuation: `***.***.***-25`.
-fn mask(raw: &str) -> String {
-    let digits = raw.bytes().filter(u8::is_ascii_digit).count();
-    let mut seen = 0;
-    raw.chars()
-        .map(|c| {
-            if c.is_ascii_digit() {
-                seen += 1;
-                if seen <= digits - 2 { '*' } else { c }
-            } else {
-                c
+/// The wire form of resolved candidates: character offsets, masks, LGPD attributes.
+pub(crate) fn to_findings(
+    text: &str,
+    candidates: &[Candidate],
+    include_values: bool,
+) -> Vec<Finding> {
+    let ranges: Vec<_> = candidates.iter().map(|c| c.start..c.end).collect();
+    candidates
+        .iter()
+        .zip(char_ranges(text, &ranges))
+        .map(|(c, chars)| {
+            let raw = &text[c.start..c.end];
+            Finding {
+                kind: c.kind.clone(),
+                category: c.category,
+                start: chars.start,
+                end: chars.end,
+                masked: mask::mask(&c.kind, raw),
+                value: include_values.then(|| raw.to_owned()),
+                confidence: c.confidence,
+                checksum_valid: c.checksum_valid,
+                legal_basis_required: c.category != DataCategory::Professional,
+                consent_required: c.category != DataCategory::Professional,
+                lgpd_reference: reference(c.category).to_owned(),
             }
         })
         .collect()
 }
 
+fn reference(category: DataCategory) -> &'static str {
+    match category {
+        DataCategory::Personal => "LGPD Art. 5º, I (dado pessoal); Art. 7º",
+        DataCategory::Sensitive => "LGPD Art. 5º, II (dado pessoal sensível); Art. 11",
+        DataCategory::Professional => "LGPD Art. 7º, §4º (dado tornado público)",
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use medplug_pdk::lgpd::RiskLevel;
+    use medplug_pdk::ErrorCode;
+    use medplug_pdk::lgpd::{CustomPattern, Kind, RiskLevel};
 
     use super::*;
 
     fn run(text: &str) -> AnalyzeOutput {
-        analyze(AnalyzeInput {
-            content: text.to_owned(),
-        })
-        .unwrap()
+        analyze(AnalyzeInput::new(text)).unwrap()
+    }
+
+    fn spans(text: &str) -> Vec<(String, String)> {
+        let chars: Vec<char> = text.chars().collect();
+        run(text)
+            .findings
+            .iter()
+            .map(|f| {
+                (
+                    f.kind.name().to_owned(),
+                    chars[f.start..f.end].iter().collect(),
+                )
+            })
+            .collect()
     }
 
     #[test]
-    fn finds_a_formatted_cpf_with_char_offsets() {
-        let text = "Paciente João, CPF 529.982.247-25, atendida hoje.";
+    fn a_clinical_note_with_every_family_of_data() {
+        let text = "Paciente Maria das Graças Souza, DN: 12/03/1985, CPF 529.982.247-25, \
+                    CNS 123 4567 8901 0000, tel. (11) 98765-4321, maria.souza@gmail.com.\n\
+                    Refere depressão (CID F32.1) em uso de fluoxetina 20 mg. \
+                    Dra. Ana Lima, CRM-SP 123456.";
+        let got = spans(text);
+        let want = [
+            ("PATIENT_NAME", "Maria das Graças Souza"),
+            ("BIRTH_DATE", "12/03/1985"),
+            ("CPF", "529.982.247-25"),
+            ("CNS", "123 4567 8901 0000"),
+            ("PHONE", "(11) 98765-4321"),
+            ("EMAIL", "maria.souza@gmail.com"),
+            ("HEALTH_DATA", "depressão"),
+            ("HEALTH_DATA", "F32.1"),
+            ("HEALTH_DATA", "fluoxetina 20 mg"),
+            ("CRM", "CRM-SP 123456"),
+        ]
+        .map(|(k, v)| (k.to_owned(), v.to_owned()));
+        assert_eq!(got, want);
         let out = run(text);
-        assert_eq!(out.findings.len(), 1);
-        let f = &out.findings[0];
-        assert_eq!((f.start, f.end), (19, 33));
+        assert_eq!((out.risk_score, out.risk_level), (100, RiskLevel::Critico));
+        let forms: Vec<_> = out.validation_forms.iter().map(|f| f.id.as_str()).collect();
         assert_eq!(
-            text.chars()
-                .skip(f.start)
-                .take(f.end - f.start)
-                .collect::<String>(),
-            "529.982.247-25"
+            forms,
+            ["consentimento_titular", "consentimento_dados_sensiveis"]
         );
-        assert_eq!(f.masked, "***.***.***-25");
-        assert_eq!(f.checksum_valid, Some(true));
-        assert_eq!(f.confidence, 0.99);
-        assert_eq!(
-            (out.risk_score, out.risk_level),
-            (35, RiskLevel::MedioRisco)
+        assert!(
+            out.recommendations
+                .iter()
+                .all(|r| r.lgpd_reference.starts_with("LGPD Art."))
         );
     }
 
     #[test]
-    fn finds_bare_and_partial_forms() {
-        let one = |text: &str| {
-            let out = run(text);
-            assert_eq!(out.findings.len(), 1, "{text}");
-            let f = &out.findings[0];
-            (f.start, f.end, f.masked.clone(), f.confidence)
-        };
-        assert_eq!(
-            one("cpf 52998224725"),
-            (4, 15, "*********25".to_owned(), 0.95)
-        );
-        assert_eq!(
-            one("documento 111444777-35"),
-            (10, 22, "*********-35".to_owned(), 0.8)
-        );
-        assert_eq!(
-            one("número 11144477735"),
-            (7, 18, "*********35".to_owned(), 0.6)
-        );
-        let three = run("CPF 52998224725, 111444777-35 e 11144477735");
-        assert_eq!(
-            (three.risk_score, three.risk_level),
-            (100, RiskLevel::Critico)
-        );
+    fn health_data_about_no_one_is_not_personal_data() {
+        let text = "A depressão (CID-10 F32) afeta 5% da população. Pacientes com diabetes \
+                    devem usar metformina conforme orientação médica.";
+        assert_eq!(spans(text), []);
+        let out = run(text);
+        assert_eq!((out.risk_score, out.risk_level), (0, RiskLevel::BaixoRisco));
+        assert_eq!(out.recommendations[0].code, "nenhum_dado_pessoal");
     }
 
     #[test]
-    fn a_failed_check_digit_is_never_valid() {
+    fn health_data_tied_to_a_person_is_critico() {
+        let linked = run("Sra. Joana Prado tem HIV reagente.");
+        assert_eq!(linked.risk_level, RiskLevel::Critico);
+        assert!(
+            linked
+                .risk_factors
+                .iter()
+                .any(|f| f.code == "art11_linkage")
+        );
+        // The same health data about an unnamed patient is sensitive but not linked.
+        let unlinked = run("Paciente de 45 anos refere HIV reagente.");
+        assert_eq!(unlinked.findings.len(), 1);
+        assert_eq!(unlinked.risk_level, RiskLevel::MedioRisco);
+    }
+
+    #[test]
+    fn a_failed_check_digit_is_reported_low_never_valid() {
         let out = run("CPF: 529.982.247-26");
         assert_eq!(out.findings.len(), 1);
         assert_eq!(out.findings[0].checksum_valid, Some(false));
         assert_eq!(out.findings[0].confidence, 0.3);
-        assert_eq!((out.risk_score, out.risk_level), (5, RiskLevel::BaixoRisco));
-        // Repeated digits pass the arithmetic but are not issued.
-        assert_eq!(
-            run("CPF 111.111.111-11").findings[0].checksum_valid,
-            Some(false)
-        );
-        // A bare number that fails and has no CPF context is just a number.
-        assert!(run("protocolo 12345678901").findings.is_empty());
+        assert_eq!(out.risk_score, 5);
     }
 
     #[test]
-    fn phone_context_lowers_confidence_or_drops() {
-        // 11987654321 fails the CPF check: a phone, not reported.
-        assert!(run("celular 11987654321").findings.is_empty());
-        // 52998224725 verifies, but next to "telefone" it is likely a phone.
-        assert_eq!(run("telefone 52998224725").findings[0].confidence, 0.3);
-        // The nearest word wins: CPF after the phone word.
-        assert_eq!(
-            run("tel. 3333-4444, CPF 52998224725").findings[0].confidence,
-            0.95
-        );
+    fn values_only_on_request() {
+        let text = "CPF 529.982.247-25";
+        assert_eq!(run(text).findings[0].value, None);
+        let mut input = AnalyzeInput::new(text);
+        input.include_values = true;
+        let out = analyze(input).unwrap();
+        assert_eq!(out.findings[0].value.as_deref(), Some("529.982.247-25"));
+        assert_eq!(out.findings[0].masked, "***.***.***-25");
     }
 
     #[test]
-    fn parts_of_longer_numbers_are_not_cpfs() {
-        for text in [
-            "CNPJ 11.222.333/0001-81",
-            "12529982247250",
-            "A52998224725",
-            "529.982.247-25.7",
-            "1.529.982.247-25",
-        ] {
-            assert!(run(text).findings.is_empty(), "{text}");
-        }
+    fn custom_patterns_add_kinds_and_bad_ones_are_named() {
+        let mut input = AnalyzeInput::new("Prontuário PR-2024/0042, CPF 529.982.247-25");
+        input.custom_patterns = vec![CustomPattern {
+            kind: "PRONTUARIO".into(),
+            category: DataCategory::Personal,
+            pattern: r"PR-[0-9]{4}/[0-9]{4}".into(),
+            confidence: None,
+        }];
+        let out = analyze(input.clone()).unwrap();
+        assert_eq!(out.findings[0].kind, Kind::Custom("PRONTUARIO".into()));
+        assert_eq!((out.findings[0].start, out.findings[0].end), (11, 23));
+        assert_eq!(out.findings[0].confidence, 0.9);
+        input.custom_patterns[0].pattern = "PR-(".into();
+        let err = analyze(input.clone()).unwrap_err();
+        assert_eq!(err.code, ErrorCode::InvalidInput);
+        assert!(
+            err.message.starts_with(
+                "custom_patterns[0] (kind `PRONTUARIO`, pattern `PR-(`): invalid regex"
+            ),
+            "{}",
+            err.message
+        );
+        input.custom_patterns[0].pattern = "x".into();
+        input.custom_patterns[0].kind = "CPF".into();
+        assert!(
+            analyze(input)
+                .unwrap_err()
+                .message
+                .contains("built-in kind")
+        );
     }
 
     #[test]
     fn offsets_count_characters_not_bytes() {
         let text = "Ação: ç ã é — CPF 529.982.247-25 e João CPF 111.444.777-35";
-        let out = run(text);
-        let chars: Vec<char> = text.chars().collect();
-        let spans: Vec<String> = out
-            .findings
-            .iter()
-            .map(|f| chars[f.start..f.end].iter().collect())
-            .collect();
-        assert_eq!(spans, ["529.982.247-25", "111.444.777-35"]);
-    }
-
-    #[test]
-    fn empty_text_is_baixo_risco() {
-        let out = run("");
-        assert!(out.findings.is_empty());
-        assert_eq!((out.risk_score, out.risk_level), (0, RiskLevel::BaixoRisco));
+        let got: Vec<_> = spans(text).into_iter().map(|(_, v)| v).collect();
+        assert_eq!(got, ["529.982.247-25", "111.444.777-35"]);
     }
 }

@@ -1,38 +1,62 @@
 //! # lgpd-analyzer — personal data in Brazilian text, under LGPD (Lei 13.709/2018)
 //!
 //! The first stage of every medplug content pipeline: before a clinic publishes or shares a text
-//! it learns what personal data the text holds and how risky it is. This version finds CPF
-//! numbers, formatted and bare, and verifies their check digits; a number with a CPF's shape that
-//! fails them is never reported as valid.
+//! it learns what personal data the text holds, how risky it is, what consent it needs, and gets
+//! a safe version of it.
 //!
-//! The algorithm is plain Rust ([`analyze`]), unit-tested and benchmarked natively; `exports.rs`
-//! is the only wasm glue.
+//! - [`analyze`] finds identifiers with check digits (CPF, CNPJ in both forms, CNS, PIS,
+//!   título de eleitor, SP RG), contacts (CEP, phone, e-mail), birth dates, patients' names,
+//!   professional registrations and sensitive data (LGPD Art. 5 II), scores the risk and
+//!   recommends;
+//! - [`redact`] masks, tags or pseudonymises what `analyze` finds.
+//!
+//! Numbers are read by `numbers.rs` (one pass, formats and check digits); words by one
+//! multi-pattern automaton (`scanner.rs`) whose matches the recognizers (`names.rs`,
+//! `birth_date.rs`, `registration.rs`, `sensitive.rs`) read further. The algorithm is plain
+//! Rust, unit-tested and benchmarked natively; `exports.rs` is the only wasm glue.
 
+mod advice;
 mod analyzer;
-mod cpf;
+mod birth_date;
+mod candidate;
+pub mod check_digit;
+mod custom;
+mod email;
 #[cfg(target_arch = "wasm32")]
 mod exports;
+mod mask;
+mod names;
+mod numbers;
+mod phone;
+mod redact;
+mod registration;
+mod resolve;
 mod risk;
+mod scanner;
+mod sensitive;
+mod text;
 
 pub use analyzer::analyze;
-pub use cpf::{cpf_check_digits, is_valid_cpf};
+pub use redact::redact;
 
 use medplug_pdk::{ABI_VERSION, FunctionInfo, PluginInfo, SchemaId, lgpd};
 
 /// What `describe` returns.
 pub fn plugin_info() -> PluginInfo {
+    let function = |name: &str| FunctionInfo {
+        name: name.to_owned(),
+        input_schema: SchemaId::input(lgpd::PLUGIN_NAME, name),
+        output_schema: SchemaId::output(lgpd::PLUGIN_NAME, name),
+    };
     PluginInfo {
         name: lgpd::PLUGIN_NAME.to_owned(),
         version: env!("CARGO_PKG_VERSION").to_owned(),
         abi_version: ABI_VERSION,
         specialty: lgpd::SPECIALTY.to_owned(),
-        description: "finds personal data under LGPD (CPF with check digits) and scores its risk"
+        description: "finds Brazilian personal and sensitive data under LGPD (identifiers with \
+                      check digits, contacts, names, health data), scores the risk and redacts it"
             .to_owned(),
-        functions: vec![FunctionInfo {
-            name: lgpd::ANALYZE.to_owned(),
-            input_schema: SchemaId::input(lgpd::PLUGIN_NAME, lgpd::ANALYZE),
-            output_schema: SchemaId::output(lgpd::PLUGIN_NAME, lgpd::ANALYZE),
-        }],
+        functions: vec![function(lgpd::ANALYZE), function(lgpd::REDACT)],
         capabilities: Vec::new(),
     }
 }
@@ -44,9 +68,14 @@ mod tests {
         let info = super::plugin_info();
         assert_eq!(info.validate(), Ok(()));
         assert_eq!(info.id(), "lgpd-analyzer@0.1.0");
+        let schemas: Vec<_> = info
+            .functions
+            .iter()
+            .map(|f| f.input_schema.as_str())
+            .collect();
         assert_eq!(
-            info.functions[0].input_schema.as_str(),
-            "lgpd-analyzer/analyze.input"
+            schemas,
+            ["lgpd-analyzer/analyze.input", "lgpd-analyzer/redact.input"]
         );
     }
 }

@@ -1,27 +1,110 @@
 //! The risk score: how much harm the personal data in a text could do if published.
 //!
-//! This is medplug's own additive model, not a formula from the law: each finding adds its
-//! weight and the sum is capped at 100. The weights follow LGPD's gradation — an identifier that
-//! verifies points to a real person (Art. 5 I), one that fails its check digit most likely does
-//! not. Bands are [`RiskLevel::from_score`].
+//! This is medplug's own additive model, not a formula from the law: each distinct value adds
+//! its kind's weight and the sum is capped at 100. The weights follow LGPD's gradation —
+//! sensitive data (Art. 5 II, Art. 11) and identifiers that point to one person weigh most; an
+//! identifier that fails its check digit most likely points to no one; professional
+//! registrations are public. Health or other sensitive data tied to an identified person in the
+//! same paragraph is the case Art. 11 exists for, and lifts the score into `critico` whatever
+//! the sum.
 
-use medplug_pdk::lgpd::{Finding, FindingKind, RiskLevel};
+use std::collections::BTreeMap;
 
-/// Weight of a CPF whose check digits verify: one is enough to reach `medio_risco`, two
-/// `alto_risco`.
-const VALID_CPF: u32 = 35;
-/// Weight of a number with a CPF's shape that fails its check digits.
-const INVALID_CPF: u32 = 5;
+use medplug_pdk::lgpd::{FindingKind, Kind, RiskFactor, RiskLevel};
 
-/// The score (0–100) and band of a set of findings.
-pub fn score(findings: &[Finding]) -> (u8, RiskLevel) {
-    let total: u32 = findings
-        .iter()
-        .map(|f| match (f.kind, f.checksum_valid) {
-            (FindingKind::Cpf, Some(true)) => VALID_CPF,
-            (FindingKind::Cpf, _) => INVALID_CPF,
+use crate::candidate::Candidate;
+use crate::text::paragraph_around;
+
+/// Weight of one distinct value of a kind.
+fn weight(kind: &Kind, checksum_valid: Option<bool>) -> u32 {
+    use FindingKind as K;
+    match (kind, checksum_valid) {
+        (_, Some(false)) => 5,
+        (Kind::Builtin(K::Cpf | K::Cns | K::Rg | K::Pis | K::TituloEleitor), _) => 35,
+        (Kind::Builtin(K::PatientName), _) => 25,
+        (Kind::Builtin(k), _) if k.category() == medplug_pdk::lgpd::DataCategory::Sensitive => 25,
+        (Kind::Builtin(K::BirthDate), _) => 20,
+        (Kind::Builtin(K::Phone | K::Email), _) => 15,
+        (Kind::Builtin(K::Cep), _) => 5,
+        (Kind::Builtin(_), _) => 2,
+        (Kind::Custom(_), _) => 10,
+    }
+}
+
+/// The score (0–100), its band, and the factors that made it.
+pub fn assess(text: &str, candidates: &[Candidate]) -> (u8, RiskLevel, Vec<RiskFactor>) {
+    // Distinct values per kind: a name mentioned five times is one person.
+    let mut per_kind: BTreeMap<String, (u32, usize, usize)> = BTreeMap::new();
+    let mut seen = std::collections::BTreeSet::new();
+    for c in candidates {
+        let value: String = text[c.start..c.end]
+            .chars()
+            .filter(|ch| ch.is_alphanumeric())
+            .flat_map(char::to_lowercase)
+            .collect();
+        if !seen.insert((c.kind.name().to_owned(), value)) {
+            continue;
+        }
+        let entry = per_kind.entry(c.kind.name().to_owned()).or_default();
+        entry.0 += weight(&c.kind, c.checksum_valid);
+        if c.checksum_valid == Some(false) {
+            entry.2 += 1;
+        } else {
+            entry.1 += 1;
+        }
+    }
+    let mut factors: Vec<RiskFactor> = per_kind
+        .into_iter()
+        .map(|(kind, (points, good, bad))| RiskFactor {
+            code: kind.to_lowercase(),
+            points: points.min(100) as u8,
+            reason: match (good, bad) {
+                (g, 0) => format!("{g} × {kind}"),
+                (0, b) => format!("{b} × {kind} com dígito verificador inválido"),
+                (g, b) => format!("{g} × {kind}, mais {b} com dígito verificador inválido"),
+            },
+            lgpd_reference: reference_of(&kind).to_owned(),
         })
-        .sum();
-    let score = total.min(100) as u8;
-    (score, RiskLevel::from_score(score))
+        .collect();
+    let sum: u32 = factors.iter().map(|f| u32::from(f.points)).sum();
+    let mut score = sum.min(100) as u8;
+    if sensitive_tied_to_person(text, candidates) {
+        let floor = RiskLevel::Critico.floor();
+        if score < floor {
+            factors.push(RiskFactor {
+                code: "art11_linkage".to_owned(),
+                points: floor - score,
+                reason: "dado sensível vinculado a pessoa identificada no mesmo parágrafo"
+                    .to_owned(),
+                lgpd_reference: "LGPD Art. 11".to_owned(),
+            });
+            score = floor;
+        }
+    }
+    (score, RiskLevel::from_score(score), factors)
+}
+
+fn reference_of(kind: &str) -> &'static str {
+    match FindingKind::from_name(kind).map(FindingKind::category) {
+        Some(medplug_pdk::lgpd::DataCategory::Sensitive) => "LGPD Art. 5º, II; Art. 11",
+        Some(medplug_pdk::lgpd::DataCategory::Professional) => "LGPD Art. 7º, §4º",
+        _ => "LGPD Art. 5º, I",
+    }
+}
+
+/// Whether a sensitive finding shares a paragraph with a finding that identifies a person.
+pub fn sensitive_tied_to_person(text: &str, candidates: &[Candidate]) -> bool {
+    let identifying: Vec<_> = candidates
+        .iter()
+        .filter(|c| c.identifies_a_person())
+        .map(|c| c.start..c.end)
+        .collect();
+    candidates
+        .iter()
+        .filter(|c| c.category == medplug_pdk::lgpd::DataCategory::Sensitive)
+        .any(|c| {
+            let p = paragraph_around(text, c.start);
+            let first = identifying.partition_point(|r| r.end <= p.start);
+            identifying.get(first).is_some_and(|r| r.start < p.end)
+        })
 }

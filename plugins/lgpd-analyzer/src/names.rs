@@ -1,0 +1,321 @@
+//! Names of patients and other private persons.
+//!
+//! A name is read after a cue — "paciente", "Sr.", "Sra.", "Dona", "Nome:", "mãe:", "filha de",
+//! "acompanhada de" — as a run of capitalised words, with the Portuguese particles (da, das, de,
+//! do, dos, e) between them; all-capital names as forms print them count too. Once a name is
+//! known, its later mentions in the same document (the full name, or the first name alone) are
+//! found too. Health professionals' names (after Dr., Dra., Enf.) are not patients' and are left.
+
+use std::ops::Range;
+
+use medplug_pdk::lgpd::FindingKind;
+use regex_automata::meta::Regex;
+
+use crate::candidate::Candidate;
+use crate::text::{is_word_char, stands_alone};
+
+/// The cue words, for the scanner (the name itself is read by [`read`]).
+pub const CUE_PATTERN: &str = r"(?i)(?:(?m:^)(?:[-•*]|[0-9]{1,2}[.)]|[a-z]\))[ ]|testemunha(?: [0-9])?:|companheir[oa],?|respons[áa]ve(?:l|is)[^:\n(]{0,30}[:(]|filh[oa]s?,|pais:|pai \(|m[ãa]e \(|representad[oa] por|meu nome [ée]|me chamo|\[[0-9]{1,2}/[0-9]{1,2}/[0-9]{2,4},? [0-9]{1,2}:[0-9]{2}\]|leito [0-9]+ ?[—–-]|eu,|nome[^:\n]{0,25}:|acompanhante[^:\n]{0,20}:|usu[áa]ri[oa]:|crian[çc]a:|candidat[oa]:|interessad[oa]:|benefici[áa]ri[oa]|avaliad[oa]:|requerente:|v[íi]tima:|segurad[oa]:|titular:|paciente|pcte?\.?|sr\.|sra\.|srta\.|sr|sra|srta|senhora|senhor|dona|nome(?: completo)?(?: d[oa] paciente)?(?: social)?[ ]?:|m[ãa]e[ ]?:?|pai[ ]?:?|genitora|genitor|respons[áa]vel(?: legal)?[ ]?:|acompanhante[ ]?:?|acompanhad[oa] (?:de|pel[oa]|da|do)|filh[oa] de|espos[oa]|marido|irm[ãa]o?|net[oa]|cuidadora?|titular[ ]?:)";
+
+/// Capitalised words that follow a cue but are not names.
+const NOT_NAMES: [&str; 88] = [
+    "Centro",
+    "Instituto",
+    "Laboratório",
+    "Associação",
+    "Fundação",
+    "Santa",
+    "Casa",
+    "Telefone",
+    "Endereço",
+    "Rua",
+    "Avenida",
+    "Av",
+    "Profa",
+    "Prof",
+    "Sr",
+    "Sra",
+    "Srta",
+    "Enf",
+    "Psicóloga",
+    "Psicólogo",
+    "Recepção",
+    "Atendimento",
+    "Secretaria",
+    "Equipe",
+    "Setor",
+    "Nossa",
+    "A",
+    "O",
+    "As",
+    "Os",
+    "Ao",
+    "No",
+    "Na",
+    "Em",
+    "Com",
+    "Sem",
+    "Não",
+    "Nao",
+    "Sim",
+    "Se",
+    "Que",
+    "Refere",
+    "Relata",
+    "Nega",
+    "Apresenta",
+    "Apresentou",
+    "Comparece",
+    "Compareceu",
+    "Evolui",
+    "Evoluiu",
+    "Segue",
+    "Mantém",
+    "Encaminhado",
+    "Encaminhada",
+    "Orientado",
+    "Orientada",
+    "Informa",
+    "Queixa",
+    "Deu",
+    "Está",
+    "Foi",
+    "Tem",
+    "Teve",
+    "Dr",
+    "Dra",
+    "Doutor",
+    "Doutora",
+    "Hospital",
+    "Clínica",
+    "Unidade",
+    "UBS",
+    "SUS",
+    "CPF",
+    "RG",
+    "CNS",
+    "Data",
+    "Idade",
+    "Sexo",
+    "Feminino",
+    "Masculino",
+    "Paciente",
+    "Nome",
+    "Janeiro",
+    "Fevereiro",
+    "Março",
+    "Abril",
+    "Maio",
+    "Junho",
+];
+
+const PARTICLES: [&str; 12] = [
+    "da", "das", "de", "do", "dos", "e", "DA", "DAS", "DE", "DO", "DOS", "E",
+];
+
+/// Reads the name after a cue; `None` when no name follows.
+pub fn read(text: &str, cue: Range<usize>) -> Option<Candidate> {
+    if professional_before(text, cue.start) {
+        return None;
+    }
+    let after = &text[cue.end..];
+    let after = after.strip_prefix("(a)").unwrap_or(after);
+    let after = after.strip_prefix("(ª)").unwrap_or(after);
+    let skipped = text.len()
+        - cue.end
+        - after
+            .trim_start_matches([' ', ':', ',', '-', '\t', '.', '('])
+            .len();
+    let start = cue.end + skipped;
+    let len = name_length(&text[start..])?;
+    // A list item is a name only when it has a surname: "- Aumentar dose" is not one.
+    let list_item = text[cue.clone()].starts_with(|c: char| !c.is_alphabetic())
+        || text[cue.clone()].ends_with(") ");
+    if list_item && !text[start..start + len].contains(' ') {
+        return None;
+    }
+    Some(Candidate::builtin(
+        FindingKind::PatientName,
+        start,
+        start + len,
+        0.9,
+        None,
+    ))
+}
+
+/// Whether a health professional's title or role stands just before a cue ("psicóloga
+/// responsável:"): the name that follows is not a patient's.
+fn professional_before(text: &str, at: usize) -> bool {
+    const ROLES: [&str; 14] = [
+        "psicólog",
+        "médic",
+        "enfermeir",
+        "dr.",
+        "dra.",
+        "profa",
+        "prof.",
+        "pesquisador",
+        "técnic",
+        "assistente social",
+        "nutricionista",
+        "fisioterapeut",
+        "dentista",
+        "cirurgi",
+    ];
+    let window = crate::text::window_before(text, at, 30);
+    ROLES.iter().any(|r| window.contains(r))
+}
+
+/// The byte length of the name at the start of `s`: capitalised words joined by single spaces
+/// and particles.
+fn name_length(s: &str) -> Option<usize> {
+    let mut end = 0;
+    let mut words = 0;
+    let mut all_caps = None;
+    let mut pos = 0;
+    loop {
+        let word_len = s[pos..]
+            .char_indices()
+            .find(|&(_, c)| !(is_word_char(c) || c == '\'' || c == '-'))
+            .map_or(s.len() - pos, |(i, _)| i);
+        let word = s[pos..pos + word_len].trim_end_matches(['-', '\'']);
+        if word.is_empty() {
+            break;
+        }
+        if PARTICLES.contains(&word) && words == 0 {
+            return None;
+        }
+        if PARTICLES.contains(&word) {
+            // Kept only if a name word follows.
+        } else if let Some(caps) = name_word(word, all_caps) {
+            if words == 0 && NOT_NAMES.contains(&word) {
+                return None;
+            }
+            if words > 0 && NOT_NAMES.contains(&word) {
+                break;
+            }
+            all_caps.get_or_insert(caps);
+            words += 1;
+            end = pos + word.len();
+        } else {
+            break;
+        }
+        let next = pos + word_len;
+        if s[next..].starts_with(' ') && !s[next + 1..].starts_with(' ') {
+            pos = next + 1;
+        } else {
+            break;
+        }
+    }
+    (words > 0).then_some(end)
+}
+
+/// Whether `word` is a name word: `Maria`, `D'Ávila`, `Ana-Lúcia`, or in an all-capitals name
+/// `MARIA`. Returns whether it is all capitals.
+fn name_word(word: &str, all_caps: Option<bool>) -> Option<bool> {
+    if word.chars().count() < 2 || word.chars().any(|c| c.is_ascii_digit()) {
+        return None;
+    }
+    let mut caps = true;
+    let mut capitalised = true;
+    for part in word.split(['\'', '-']) {
+        let mut chars = part.chars();
+        let first = chars.next()?;
+        let rest: Vec<char> = chars.collect();
+        if !first.is_uppercase() || !rest.iter().all(|c| c.is_alphabetic()) {
+            return None;
+        }
+        caps &= rest.iter().all(|c| c.is_uppercase());
+        capitalised &= rest.iter().all(|c| c.is_lowercase());
+    }
+    match all_caps {
+        None if caps && word.chars().count() >= 3 => Some(true),
+        Some(true) if caps => Some(true),
+        None | Some(false) if capitalised => Some(false),
+        _ => None,
+    }
+}
+
+/// Later mentions of names already found: the full name anywhere, and the first name alone.
+pub fn mentions(text: &str, found: &[Candidate]) -> Vec<Candidate> {
+    let mut needles: Vec<&str> = Vec::new();
+    for c in found {
+        let name = &text[c.start..c.end];
+        needles.push(name);
+        if let Some(first) = name.split(' ').next()
+            && first.chars().count() >= 3
+            && first != name
+            && !NOT_NAMES.contains(&first)
+        {
+            needles.push(first);
+        }
+    }
+    needles.sort_unstable();
+    needles.dedup();
+    if needles.is_empty() {
+        return Vec::new();
+    }
+    // Longest first, so that leftmost-first alternation prefers the full name.
+    needles.sort_by_key(|n| std::cmp::Reverse(n.len()));
+    let Ok(searcher) = Regex::new_many(
+        &needles
+            .iter()
+            .map(|n| regex_syntax_escape(n))
+            .collect::<Vec<_>>(),
+    ) else {
+        return Vec::new();
+    };
+    searcher
+        .find_iter(text)
+        .filter(|m| stands_alone(text, m.start(), m.end()))
+        .map(|m| {
+            let full = needles[m.pattern().as_usize()].contains(' ');
+            Candidate::builtin(
+                FindingKind::PatientName,
+                m.start(),
+                m.end(),
+                if full { 0.85 } else { 0.7 },
+                None,
+            )
+        })
+        .collect()
+}
+
+/// `s` as a literal pattern.
+fn regex_syntax_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        if r"\.+*?()|[]{}^$#&-~".contains(c) {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn name(s: &str) -> Option<&str> {
+        name_length(s).map(|n| &s[..n])
+    }
+
+    #[test]
+    fn names_with_particles_and_accents() {
+        assert_eq!(
+            name("Maria das Graças Souza, 54 anos"),
+            Some("Maria das Graças Souza")
+        );
+        assert_eq!(name("João de Deus refere dor"), Some("João de Deus"));
+        assert_eq!(name("Ana e Pedro"), Some("Ana e Pedro"));
+        assert_eq!(
+            name("MARIA DA SILVA COSTA\nCPF"),
+            Some("MARIA DA SILVA COSTA")
+        );
+        assert_eq!(name("Sebastião D'Ávila."), Some("Sebastião D'Ávila"));
+        assert_eq!(name("refere dor"), None);
+        assert_eq!(name("Refere dor"), None);
+        assert_eq!(name("Maria da"), Some("Maria"));
+    }
+}

@@ -1,0 +1,93 @@
+//! The LGPD analyzer's throughput on a 1 MB document, natively and in wasm through the host.
+//!
+//! The document is the labelled corpus (realistic clinical Portuguese, dense with personal data)
+//! repeated to exactly 1,000,000 bytes. `cargo xtask bench` turns the medians into MB/s and the
+//! wasm/native ratio.
+
+use std::hint::black_box;
+
+use conformance::{lgpd_corpus, plugins_dir};
+use criterion::{Criterion, criterion_group, criterion_main};
+use medplug_host::Host;
+use medplug_pdk::lgpd::{self, AnalyzeInput, AnalyzeOutput};
+
+/// The document's size in bytes.
+const SIZE: usize = 1_000_000;
+
+fn document() -> String {
+    let corpus: Vec<String> = lgpd_corpus()
+        .expect("the corpus is readable")
+        .into_iter()
+        .map(|(_, text)| text)
+        .collect();
+    let mut doc = String::with_capacity(SIZE + 4096);
+    'fill: loop {
+        for text in &corpus {
+            if doc.len() + text.len() + 2 > SIZE {
+                break 'fill;
+            }
+            doc.push_str(text);
+            doc.push_str("\n\n");
+        }
+    }
+    doc.extend(std::iter::repeat_n(' ', SIZE - doc.len()));
+    assert_eq!(doc.len(), SIZE);
+    doc
+}
+
+fn benches(c: &mut Criterion) {
+    let host = Host::builder()
+        .plugins_dir(plugins_dir())
+        .build()
+        .expect("the host loads the plugins: run `cargo xtask build-plugins`");
+    let input = AnalyzeInput::new(document());
+    let wasm: AnalyzeOutput = host
+        .call(lgpd::PLUGIN_NAME, lgpd::ANALYZE, &input)
+        .expect("analyzes");
+    let native = lgpd_analyzer::analyze(input.clone()).expect("analyzes");
+    assert_eq!(wasm, native, "both paths must do the same work");
+    assert!(
+        native.findings.len() > 10_000,
+        "{} findings",
+        native.findings.len()
+    );
+
+    let mut group = c.benchmark_group("lgpd_1mb");
+    group.sample_size(10);
+    group.bench_function("native", |b| {
+        b.iter(|| lgpd_analyzer::analyze(black_box(input.clone())).expect("analyzes"));
+    });
+    group.bench_function("wasm", |b| {
+        b.iter(|| {
+            let out: AnalyzeOutput = host
+                .call(lgpd::PLUGIN_NAME, lgpd::ANALYZE, black_box(&input))
+                .expect("analyzes");
+            out
+        });
+    });
+    let unmetered = Host::builder()
+        .plugins_dir(plugins_dir())
+        .default_limits(medplug_host::Limits {
+            fuel: None,
+            ..medplug_host::Limits::default()
+        })
+        .build()
+        .expect("loads");
+    group.bench_function("wasm_no_fuel", |b| {
+        b.iter(|| {
+            let out: AnalyzeOutput = unmetered
+                .call(lgpd::PLUGIN_NAME, lgpd::ANALYZE, black_box(&input))
+                .expect("analyzes");
+            out
+        });
+    });
+    group.finish();
+}
+
+criterion_group! {
+    name = lgpd;
+    // Sized for a 2-core machine: about half a minute.
+    config = Criterion::default().measurement_time(std::time::Duration::from_secs(8));
+    targets = benches
+}
+criterion_main!(lgpd);
