@@ -2,7 +2,7 @@
 //! schemas.
 
 use anyhow::{Result, ensure};
-use conformance::{index, plugin, root, validate};
+use conformance::{index, plugin, plugins_dir, root, validate};
 use medplug_host::inspect;
 use medplug_pdk::ABI_VERSION;
 
@@ -72,5 +72,11 @@ fn the_lgpd_analyzer_is_in_the_index() -> Result<()> {
     assert_eq!(entry.functions, ["analyze", "redact"]);
     assert!(entry.capabilities.is_empty());
     assert_eq!(entry.optimization, "z");
+    // Issue #3's budget for the optimised module.
+    let size = std::fs::metadata(plugins_dir().join("lgpd-analyzer.wasm"))?.len();
+    assert!(
+        size <= 600_000,
+        "lgpd-analyzer.wasm is {size} bytes, over its 600,000-byte budget"
+    );
     Ok(())
 }

@@ -1,8 +1,12 @@
 //! The LGPD analyzer's throughput on a 1 MB document, natively and in wasm through the host.
 //!
-//! The document is the labelled corpus (realistic clinical Portuguese, dense with personal data)
-//! repeated to exactly 1,000,000 bytes. `cargo xtask bench` turns the medians into MB/s and the
-//! wasm/native ratio.
+//! - `lgpd_1mb/{native,wasm,wasm_no_fuel}`: the labelled corpus (realistic clinical Portuguese,
+//!   dense with personal data: ~7,700 findings) repeated to exactly 1,000,000 bytes; natively,
+//!   through the host under default limits, and through a host without fuel metering;
+//! - `lgpd_clean/{native,wasm}`: ~1 MB of medical text without personal data — reading without
+//!   reporting.
+//!
+//! `cargo xtask bench` turns the medians into MB/s and the wasm/native ratio.
 
 use std::hint::black_box;
 
@@ -77,6 +81,31 @@ fn benches(c: &mut Criterion) {
         b.iter(|| {
             let out: AnalyzeOutput = unmetered
                 .call(lgpd::PLUGIN_NAME, lgpd::ANALYZE, black_box(&input))
+                .expect("analyzes");
+            out
+        });
+    });
+    group.finish();
+
+    // The same size of medical text without personal data: the cost of reading, without the
+    // cost of reporting.
+    let clean = std::fs::read_to_string(
+        conformance::root().join("tests/corpus/lgpd-analyzer/no-personal-data.txt"),
+    )
+    .expect("the corpus is readable");
+    let mut clean = clean.repeat(SIZE / clean.len());
+    clean.extend(std::iter::repeat_n(' ', SIZE - clean.len()));
+    assert_eq!(clean.len(), SIZE);
+    let clean = AnalyzeInput::new(clean);
+    let mut group = c.benchmark_group("lgpd_clean");
+    group.sample_size(10);
+    group.bench_function("native", |b| {
+        b.iter(|| lgpd_analyzer::analyze(black_box(clean.clone())).expect("analyzes"));
+    });
+    group.bench_function("wasm", |b| {
+        b.iter(|| {
+            let out: AnalyzeOutput = host
+                .call(lgpd::PLUGIN_NAME, lgpd::ANALYZE, black_box(&clean))
                 .expect("analyzes");
             out
         });

@@ -40,7 +40,8 @@ pub struct CustomPattern {
     pub kind: String,
     /// The findings' category.
     pub category: DataCategory,
-    /// A regular expression in Rust `regex` syntax (no look-around, no back-references).
+    /// A regular expression in Rust `regex` syntax (no look-around, no back-references, no
+    /// Unicode classes); case-insensitive matching is ASCII only: `(?i-u:prontuario)`.
     pub pattern: String,
     /// Confidence given to its findings, 0 to 1; 0.9 when absent.
     #[serde(default)]

@@ -4,10 +4,12 @@ use medplug_pdk::PluginError;
 use medplug_pdk::lgpd::{AnalyzeInput, AnalyzeOutput, DataCategory, Finding, FindingKind};
 
 use crate::candidate::Candidate;
+use crate::fold::fold_case;
 use crate::scanner::{Cue, scan};
-use crate::text::char_ranges;
+use crate::text::{Segments, char_ranges};
 use crate::{
-    advice, birth_date, custom, email, mask, names, numbers, registration, resolve, risk, sensitive,
+    advice, birth_date, clinical_words, custom, email, mask, names, numbers, registration, resolve,
+    risk, sensitive,
 };
 
 /// Finds personal data in `input.content`, scores the risk and says what to do. Fails only on
@@ -34,8 +36,13 @@ pub(crate) fn detect(text: &str, custom: &[custom::Compiled]) -> Vec<Candidate> 
     numbers::find(text, &mut found);
     numbers::find_alphanumeric_cnpj(text, &mut found);
     email::find(text, &mut found);
-    let mut sensitive_terms = Vec::new();
-    for (cue, range) in scan(text) {
+    let mut sensitive_terms: Vec<(FindingKind, std::ops::Range<usize>)> =
+        clinical_words::find(text)
+            .into_iter()
+            .map(|r| (FindingKind::HealthData, r))
+            .collect();
+    let folded = fold_case(text);
+    for (cue, range) in scan(&folded) {
         match cue {
             Cue::BirthDate => found.extend(birth_date::read(text, range)),
             Cue::Name => found.extend(names::read(text, range)),
@@ -60,11 +67,10 @@ pub(crate) fn detect(text: &str, custom: &[custom::Compiled]) -> Vec<Candidate> 
         .map(|c| c.start..c.end)
         .collect();
     identified.sort_by_key(|r| (r.start, r.end));
-    found.extend(
-        sensitive_terms
-            .into_iter()
-            .filter_map(|(kind, range)| sensitive::read(text, kind, range, &identified)),
-    );
+    let segments = Segments::new(text);
+    found.extend(sensitive_terms.into_iter().filter_map(|(kind, range)| {
+        sensitive::read(text, &folded, kind, range, &identified, &segments)
+    }));
     resolve::resolve(found)
 }
 
@@ -233,6 +239,12 @@ mod tests {
             ),
             "{}",
             err.message
+        );
+        // Case-insensitive matching is ASCII only, and says so.
+        input.custom_patterns[0].pattern = "(?i-u:pr)-[0-9]{4}/[0-9]{4}".into();
+        assert_eq!(
+            analyze(input.clone()).unwrap().findings[0].kind,
+            Kind::Custom("PRONTUARIO".into())
         );
         input.custom_patterns[0].pattern = "x".into();
         input.custom_patterns[0].kind = "CPF".into();

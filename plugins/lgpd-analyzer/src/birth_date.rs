@@ -10,7 +10,7 @@ use medplug_pdk::lgpd::FindingKind;
 use crate::candidate::Candidate;
 
 /// The cue followed by the date, for the scanner.
-pub const CUE_PATTERN: &str = r"(?i)(?:nascid[oa]s?(?: em| no dia| aos?| a)?|data de nascimento|data de nasc\.?|dt\.? ?(?:de )?nasc(?:imento|\.)?|d\. ?n\.?|dn|nasc(?:imento)?\.?)[ ]*[:\-–]?[ ]*(?:em )?(?:[0-9]{1,2}[/.\-][0-9]{1,2}[/.\-](?:[0-9]{4}|[0-9]{2})|[0-9]{1,2}º? de (?:janeiro|fevereiro|março|marco|abril|maio|junho|julho|agosto|setembro|outubro|novembro|dezembro) de [0-9]{4})";
+pub const CUE_PATTERN: &str = r"(?:nascid[oa]s?(?: em| no dia| aos?| a)?|data de nascimento|data de nasc\.?|dt\.? ?(?:de )?nasc(?:imento|\.)?|d\. ?n\.?|dn|nasc(?:imento)?\.?)[ ]*[:\-–]?[ ]*(?:em )?(?:[0-9]{1,2}[/.\-][0-9]{1,2}[/.\-](?:[0-9]{4}|[0-9]{2})|[0-9]{1,2}º? de (?:janeiro|fevereiro|março|marco|abril|maio|junho|julho|agosto|setembro|outubro|novembro|dezembro) de [0-9]{4})";
 
 const MONTHS: [&str; 12] = [
     "janeiro",

@@ -20,10 +20,12 @@ mod analyzer;
 mod birth_date;
 mod candidate;
 pub mod check_digit;
+mod clinical_words;
 mod custom;
 mod email;
 #[cfg(target_arch = "wasm32")]
 mod exports;
+mod fold;
 mod mask;
 mod names;
 mod numbers;

@@ -9,16 +9,17 @@
 use std::ops::Range;
 
 use medplug_pdk::lgpd::FindingKind;
-use regex_automata::meta::Regex;
+use std::collections::HashMap;
 
 use crate::candidate::Candidate;
-use crate::text::{is_word_char, stands_alone};
+use crate::text::is_word_char;
 
 /// The cue words, for the scanner (the name itself is read by [`read`]).
-pub const CUE_PATTERN: &str = r"(?i)(?:(?m:^)(?:[-•*]|[0-9]{1,2}[.)]|[a-z]\))[ ]|testemunha(?: [0-9])?:|companheir[oa],?|respons[áa]ve(?:l|is)[^:\n(]{0,30}[:(]|filh[oa]s?,|pais:|pai \(|m[ãa]e \(|representad[oa] por|meu nome [ée]|me chamo|\[[0-9]{1,2}/[0-9]{1,2}/[0-9]{2,4},? [0-9]{1,2}:[0-9]{2}\]|leito [0-9]+ ?[—–-]|eu,|nome[^:\n]{0,25}:|acompanhante[^:\n]{0,20}:|usu[áa]ri[oa]:|crian[çc]a:|candidat[oa]:|interessad[oa]:|benefici[áa]ri[oa]|avaliad[oa]:|requerente:|v[íi]tima:|segurad[oa]:|titular:|paciente|pcte?\.?|sr\.|sra\.|srta\.|sr|sra|srta|senhora|senhor|dona|nome(?: completo)?(?: d[oa] paciente)?(?: social)?[ ]?:|m[ãa]e[ ]?:?|pai[ ]?:?|genitora|genitor|respons[áa]vel(?: legal)?[ ]?:|acompanhante[ ]?:?|acompanhad[oa] (?:de|pel[oa]|da|do)|filh[oa] de|espos[oa]|marido|irm[ãa]o?|net[oa]|cuidadora?|titular[ ]?:)";
+pub const CUE_PATTERN: &str = r"(?:(?m:^)(?:[-•*]|[0-9]{1,2}[.)]|[a-z]\))[ ]|testemunha(?: [0-9])?:|companheir[oa],?|respons[áa]ve(?:l|is)[^:\n(]{0,30}[:(]|filh[oa]s?,|pais:|pai \(|m[ãa]e \(|representad[oa] por|meu nome [ée]|me chamo|\[[0-9]{1,2}/[0-9]{1,2}/[0-9]{2,4},? [0-9]{1,2}:[0-9]{2}\]|leito [0-9]+ ?[—–-]|eu,|nome[^:\n]{0,25}:|acompanhante[^:\n]{0,20}:|usu[áa]ri[oa]:|crian[çc]a:|candidat[oa]:|interessad[oa]:|benefici[áa]ri[oa]|avaliad[oa]:|requerente:|v[íi]tima:|segurad[oa]:|titular:|paciente|pcte?\.?|sr\.|sra\.|srta\.|sr|sra|srta|senhora|senhor|dona|nome(?: completo)?(?: d[oa] paciente)?(?: social)?[ ]?:|m[ãa]e[ ]?:?|pai[ ]?:?|genitora|genitor|respons[áa]vel(?: legal)?[ ]?:|acompanhante[ ]?:?|acompanhad[oa] (?:de|pel[oa]|da|do)|filh[oa] de|espos[oa]|marido|irm[ãa]o?|net[oa]|cuidadora?|titular[ ]?:)";
 
 /// Capitalised words that follow a cue but are not names.
-const NOT_NAMES: [&str; 88] = [
+const NOT_NAMES: &[&str] = &[
+    "Téc",
     "Centro",
     "Instituto",
     "Laboratório",
@@ -127,6 +128,12 @@ pub fn read(text: &str, cue: Range<usize>) -> Option<Candidate> {
             .trim_start_matches([' ', ':', ',', '-', '\t', '.', '('])
             .len();
     let start = cue.end + skipped;
+    // The name stands apart from its cue ("Sr. João", "Nome: Ana"): "SR.ZUC" is a code.
+    let separated =
+        text[cue.clone()].ends_with([' ', ':']) || text[cue.end..start].contains([' ', '\t']);
+    if !separated {
+        return None;
+    }
     let len = name_length(&text[start..])?;
     // A list item is a name only when it has a surname: "- Aumentar dose" is not one.
     let list_item = text[cue.clone()].starts_with(|c: char| !c.is_alphabetic())
@@ -237,58 +244,60 @@ fn name_word(word: &str, all_caps: Option<bool>) -> Option<bool> {
 }
 
 /// Later mentions of names already found: the full name anywhere, and the first name alone.
+///
+/// One pass over the text's words, looking each capitalised word up among the names' first
+/// words: no automaton is built per call.
 pub fn mentions(text: &str, found: &[Candidate]) -> Vec<Candidate> {
-    let mut needles: Vec<&str> = Vec::new();
+    let mut by_first: HashMap<&str, Vec<&str>> = HashMap::new();
     for c in found {
         let name = &text[c.start..c.end];
-        needles.push(name);
-        if let Some(first) = name.split(' ').next()
-            && first.chars().count() >= 3
-            && first != name
-            && !NOT_NAMES.contains(&first)
-        {
-            needles.push(first);
+        let first = name.split(' ').next().unwrap_or(name);
+        by_first.entry(first).or_default().push(name);
+        if first.chars().count() >= 3 && first != name && !NOT_NAMES.contains(&first) {
+            by_first.entry(first).or_default().push(first);
         }
     }
-    needles.sort_unstable();
-    needles.dedup();
-    if needles.is_empty() {
+    if by_first.is_empty() {
         return Vec::new();
     }
-    // Longest first, so that leftmost-first alternation prefers the full name.
-    needles.sort_by_key(|n| std::cmp::Reverse(n.len()));
-    let Ok(searcher) = Regex::new_many(
-        &needles
-            .iter()
-            .map(|n| regex_syntax_escape(n))
-            .collect::<Vec<_>>(),
-    ) else {
-        return Vec::new();
-    };
-    searcher
-        .find_iter(text)
-        .filter(|m| stands_alone(text, m.start(), m.end()))
-        .map(|m| {
-            let full = needles[m.pattern().as_usize()].contains(' ');
-            Candidate::builtin(
-                FindingKind::PatientName,
-                m.start(),
-                m.end(),
-                if full { 0.85 } else { 0.7 },
-                None,
-            )
-        })
-        .collect()
-}
-
-/// `s` as a literal pattern.
-fn regex_syntax_escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 8);
-    for c in s.chars() {
-        if r"\.+*?()|[]{}^$#&-~".contains(c) {
-            out.push('\\');
+    for names in by_first.values_mut() {
+        // Longest first: the full name wins over the first name alone.
+        names.sort_by_key(|n| std::cmp::Reverse(n.len()));
+        names.dedup();
+    }
+    let bytes = text.as_bytes();
+    let letter = |b: u8| b.is_ascii_alphanumeric() || b >= 0x80;
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        if !bytes[i].is_ascii_uppercase() && bytes[i] < 0x80 || (i > 0 && letter(bytes[i - 1])) {
+            i += 1;
+            continue;
         }
-        out.push(c);
+        let end = (i..bytes.len())
+            .find(|&j| !letter(bytes[j]))
+            .unwrap_or(bytes.len());
+        let Some(names) = text.get(i..end).and_then(|word| by_first.get(word)) else {
+            i = end.max(i + 1);
+            continue;
+        };
+        let hit = names.iter().find(|n| {
+            text[i..].starts_with(*n) && !bytes.get(i + n.len()).is_some_and(|&b| letter(b))
+        });
+        match hit {
+            Some(name) => {
+                let confidence = if name.contains(' ') { 0.85 } else { 0.7 };
+                out.push(Candidate::builtin(
+                    FindingKind::PatientName,
+                    i,
+                    i + name.len(),
+                    confidence,
+                    None,
+                ));
+                i += name.len();
+            }
+            None => i = end.max(i + 1),
+        }
     }
     out
 }

@@ -14,50 +14,31 @@ use medplug_pdk::lgpd::FindingKind;
 use crate::candidate::Candidate;
 use crate::check_digit::{cnpj, cns, cpf, pis, rg_sp, titulo};
 use crate::phone;
-use crate::text::{char_at, char_before, is_word_char, rfind_word, window_before};
+use crate::text::{char_at, char_before, is_word_char, window_before};
 
 /// Characters before a number searched for words that name it.
 const CONTEXT_CHARS: usize = 40;
 /// Space-separated groups one token may join; longer runs are read as separate tokens.
 const MAX_GROUPS: usize = 8;
 
-/// Words that name an identifier just before it (lower case, matched as whole words).
-const CONTEXT_WORDS: [(&str, FindingKind); 34] = [
-    ("cpf", FindingKind::Cpf),
-    ("c.p.f", FindingKind::Cpf),
-    ("cadastro de pessoa física", FindingKind::Cpf),
-    ("cadastro de pessoas físicas", FindingKind::Cpf),
-    ("cnpj", FindingKind::Cnpj),
-    ("c.n.p.j", FindingKind::Cnpj),
-    ("cns", FindingKind::Cns),
-    ("cartão sus", FindingKind::Cns),
-    ("cartao sus", FindingKind::Cns),
-    ("cartão do sus", FindingKind::Cns),
-    ("cartão nacional de saúde", FindingKind::Cns),
-    ("cartao nacional de saude", FindingKind::Cns),
-    ("pis", FindingKind::Pis),
-    ("pasep", FindingKind::Pis),
-    ("nit", FindingKind::Pis),
-    ("nis", FindingKind::Pis),
-    ("título de eleitor", FindingKind::TituloEleitor),
-    ("titulo de eleitor", FindingKind::TituloEleitor),
-    ("título eleitoral", FindingKind::TituloEleitor),
-    ("titulo eleitoral", FindingKind::TituloEleitor),
-    ("rg", FindingKind::Rg),
-    ("r.g", FindingKind::Rg),
-    ("identidade", FindingKind::Rg),
-    ("registro geral", FindingKind::Rg),
-    ("cep", FindingKind::Cep),
-    ("tel", FindingKind::Phone),
-    ("telefone", FindingKind::Phone),
-    ("fone", FindingKind::Phone),
-    ("celular", FindingKind::Phone),
-    ("cel", FindingKind::Phone),
-    ("whatsapp", FindingKind::Phone),
-    ("contato", FindingKind::Phone),
-    ("ligar", FindingKind::Phone),
-    ("recado", FindingKind::Phone),
-];
+/// Words that name an identifier just before it (lower case, whole words). Multi-word names
+/// are reached through their telling word: "cartão SUS" by `sus`, "título de eleitor" by
+/// `eleitor`.
+fn context_word(word: &str) -> Option<FindingKind> {
+    use FindingKind as K;
+    Some(match word {
+        "cpf" => K::Cpf,
+        "cnpj" => K::Cnpj,
+        "cns" | "sus" => K::Cns,
+        "pis" | "pasep" | "nit" | "nis" => K::Pis,
+        "eleitor" | "eleitoral" | "título" | "titulo" => K::TituloEleitor,
+        "rg" | "identidade" => K::Rg,
+        "cep" => K::Cep,
+        "tel" | "telefone" | "fone" | "celular" | "cel" | "whatsapp" | "whats" | "zap"
+        | "contato" | "ligar" | "recado" => K::Phone,
+        _ => return None,
+    })
+}
 
 /// How a number is written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -101,7 +82,7 @@ pub fn find(text: &str, out: &mut Vec<Candidate>) {
 pub fn find_alphanumeric_cnpj(text: &str, out: &mut Vec<Candidate>) {
     const SHAPE: &[u8; 18] = b"xx.xxx.xxx/xxxx-dd";
     let bytes = text.as_bytes();
-    for slash in memchr::memchr_iter(b'/', bytes) {
+    for slash in (0..bytes.len()).filter(|&i| bytes[i] == b'/') {
         let Some(start) = slash.checked_sub(10) else {
             continue;
         };
@@ -238,11 +219,10 @@ fn read_span(text: &str, span: Range<usize>) -> Option<Candidate> {
 /// The identifier kind named by the nearest context word before byte `at`.
 fn context_before(text: &str, at: usize) -> Option<FindingKind> {
     let window = window_before(text, at, CONTEXT_CHARS);
-    CONTEXT_WORDS
-        .iter()
-        .filter_map(|&(word, kind)| rfind_word(&window, word).map(|i| (i + word.len(), kind)))
-        .max_by_key(|&(end, _)| end)
-        .map(|(_, kind)| kind)
+    window
+        .rsplit(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .find_map(context_word)
 }
 
 /// Every plausible reading of a number by its skeleton and digits.

@@ -11,15 +11,16 @@ use medplug_pdk::lgpd::FindingKind;
 
 use crate::candidate::Candidate;
 
-/// The registration as the scanner matches it: council, UF or region, number, UF.
+/// The registration as the scanner matches it in case-folded text: council, UF or region,
+/// number, UF. [`read`] then requires the council in capitals, as the councils print it.
 pub const PATTERN: &str = concat!(
-    r"(?:CRM|CRP|COREN|CRO)(?:[ ]?[-/:][ ]?|[ ])?",
-    r"(?:(?:AC|AL|AP|AM|BA|CE|DF|ES|GO|MA|MT|MS|MG|PA|PB|PR|PE|PI|RJ|RN|RS|RO|RR|SC|SP|SE|TO)[ ]?[-:]?[ ]?)?",
+    r"(?:crm|crp|coren|cro)(?:[ ]?[-/:][ ]?|[ ])?",
+    r"(?:(?:ac|al|ap|am|ba|ce|df|es|go|ma|mt|ms|mg|pa|pb|pr|pe|pi|rj|rn|rs|ro|rr|sc|sp|se|to)[ ]?[-:]?[ ]?)?",
     r"(?:n[º°o]\.?[ ]?|:[ ]?)?",
     r"(?:[0-9]{2}/)?",
     r"[0-9](?:[0-9.]{2,9}[0-9])?(?:-[0-9])?",
-    r"(?:-(?:ENF|TE|AE|AUX|OB))?",
-    r"(?:[ ]?[-/][ ]?(?:AC|AL|AP|AM|BA|CE|DF|ES|GO|MA|MT|MS|MG|PA|PB|PR|PE|PI|RJ|RN|RS|RO|RR|SC|SP|SE|TO))?",
+    r"(?:-(?:enf|te|ae|aux|ob))?",
+    r"(?:[ ]?[-/][ ]?(?:ac|al|ap|am|ba|ce|df|es|go|ma|mt|ms|mg|pa|pb|pr|pe|pi|rj|rn|rs|ro|rr|sc|sp|se|to))?",
 );
 
 const UFS: [&str; 27] = [
@@ -59,7 +60,7 @@ mod tests {
     use crate::scanner::{Cue, scan};
 
     fn registrations(text: &str) -> Vec<(&str, &'static str)> {
-        scan(text)
+        scan(&crate::fold::fold_case(text))
             .into_iter()
             .filter(|(cue, _)| *cue == Cue::Registration)
             .filter_map(|(_, r)| read(text, r))

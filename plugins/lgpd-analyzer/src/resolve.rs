@@ -1,18 +1,24 @@
 //! Overlapping matches resolve to one finding.
 //!
 //! Of two overlapping candidates the stronger wins: a verified check digit first, then the
-//! higher confidence, then the longer span. One sweep in order of position suffices, because a
+//! higher confidence, then the longer span, then the more specific kind. One sweep in order of position suffices, because a
 //! winner never overlaps the winner before it.
 
 use std::cmp::Ordering;
 
+use medplug_pdk::lgpd::FindingKind;
+
 use crate::candidate::Candidate;
 
 fn strength(a: &Candidate, b: &Candidate) -> Ordering {
+    // Of two sensitive readings of one span, the specific kind (GENETIC) beats the general one
+    // (HEALTH_DATA, which the disease endings also catch).
+    let specific = |c: &Candidate| c.builtin_kind() != Some(FindingKind::HealthData);
     (a.checksum_valid == Some(true))
         .cmp(&(b.checksum_valid == Some(true)))
         .then(a.confidence.total_cmp(&b.confidence))
         .then((a.end - a.start).cmp(&(b.end - b.start)))
+        .then(specific(a).cmp(&specific(b)))
 }
 
 /// Sorts by position and keeps, of every overlapping group, the strongest candidate.
@@ -34,8 +40,6 @@ pub fn resolve(mut candidates: Vec<Candidate>) -> Vec<Candidate> {
 
 #[cfg(test)]
 mod tests {
-    use medplug_pdk::lgpd::FindingKind;
-
     use super::*;
 
     #[test]

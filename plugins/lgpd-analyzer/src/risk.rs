@@ -13,7 +13,7 @@ use std::collections::BTreeMap;
 use medplug_pdk::lgpd::{FindingKind, Kind, RiskFactor, RiskLevel};
 
 use crate::candidate::Candidate;
-use crate::text::paragraph_around;
+use crate::text::Segments;
 
 /// Weight of one distinct value of a kind.
 fn weight(kind: &Kind, checksum_valid: Option<bool>) -> u32 {
@@ -99,11 +99,12 @@ pub fn sensitive_tied_to_person(text: &str, candidates: &[Candidate]) -> bool {
         .filter(|c| c.identifies_a_person())
         .map(|c| c.start..c.end)
         .collect();
+    let segments = Segments::new(text);
     candidates
         .iter()
         .filter(|c| c.category == medplug_pdk::lgpd::DataCategory::Sensitive)
         .any(|c| {
-            let p = paragraph_around(text, c.start);
+            let p = segments.paragraph(c.start);
             let first = identifying.partition_point(|r| r.end <= p.start);
             identifying.get(first).is_some_and(|r| r.start < p.end)
         })

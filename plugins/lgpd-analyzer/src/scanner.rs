@@ -1,5 +1,6 @@
 //! One pass over the text for every word-based recognizer.
 //!
+//! Patterns are lower case and run over the case-folded text (`fold.rs`).
 //! The cues of names and birth dates, the professional registrations, CID-10 codes and the
 //! sensitive-data lexicon are compiled into one multi-pattern automaton (regex-automata's meta
 //! engine: a lazy DFA with literal prefilters), so a 1 MB text is read once, not once per kind.
@@ -11,7 +12,7 @@ use std::sync::LazyLock;
 use medplug_pdk::lgpd::FindingKind;
 use regex_automata::meta::Regex;
 
-use crate::text::stands_alone;
+use crate::text::{char_at, char_before, is_word_char};
 use crate::{birth_date, names, registration, sensitive};
 
 /// Which recognizer a match belongs to.
@@ -53,13 +54,24 @@ static SCANNER: LazyLock<Scanner> = LazyLock::new(|| {
     Scanner { regex, cues }
 });
 
-/// Every whole-word match in `text`, in order, with the recognizer it belongs to.
-pub fn scan(text: &str) -> Vec<(Cue, Range<usize>)> {
+/// Whether a match neither starts nor ends inside a word. An edge that is itself punctuation or
+/// space (`"- "` before a list item's name) is a boundary already.
+fn whole_words(text: &str, start: usize, end: usize) -> bool {
+    let inside = |edge: Option<char>, outside: Option<char>| {
+        edge.is_some_and(is_word_char) && outside.is_some_and(is_word_char)
+    };
+    !inside(char_at(text, start), char_before(text, start))
+        && !inside(char_before(text, end), char_at(text, end))
+}
+
+/// Every whole-word match in `folded` (the text after [`crate::fold::fold_case`]), in order,
+/// with the recognizer it belongs to.
+pub fn scan(folded: &str) -> Vec<(Cue, Range<usize>)> {
     let scanner = &*SCANNER;
     scanner
         .regex
-        .find_iter(text)
-        .filter(|m| stands_alone(text, m.start(), m.end()))
+        .find_iter(folded)
+        .filter(|m| whole_words(folded, m.start(), m.end()))
         .map(|m| (scanner.cues[m.pattern().as_usize()], m.range()))
         .collect()
 }

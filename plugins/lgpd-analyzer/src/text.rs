@@ -28,12 +28,6 @@ pub fn char_at(text: &str, at: usize) -> Option<char> {
     text[at..].chars().next()
 }
 
-/// Whether `start..end` is a whole word or number: no word character glued on either side.
-pub fn stands_alone(text: &str, start: usize, end: usize) -> bool {
-    !char_before(text, start).is_some_and(is_word_char)
-        && !char_at(text, end).is_some_and(is_word_char)
-}
-
 /// Up to `chars` characters before byte `at`, lower-cased.
 pub fn window_before(text: &str, at: usize, chars: usize) -> String {
     let start = text[..at]
@@ -44,44 +38,65 @@ pub fn window_before(text: &str, at: usize, chars: usize) -> String {
     text[start..at].to_lowercase()
 }
 
-/// The last occurrence of `word` in `window` as a whole word; its byte offset.
-pub fn rfind_word(window: &str, word: &str) -> Option<usize> {
-    let mut end = window.len();
-    while let Some(i) = window[..end].rfind(word) {
-        if stands_alone(window, i, i + word.len()) {
-            return Some(i);
-        }
-        end = i;
-        if end == 0 {
-            break;
-        }
-        end = window.floor_char_boundary(end);
-    }
-    None
-}
-
-/// The sentence around byte `at`: from after the previous sentence end to the next one.
+/// Sentence and paragraph boundaries of a text, found in one pass so that each match's
+/// sentence is a binary search away.
 ///
 /// Sentences end at a line break, or at `.`, `!`, `?` or `;` followed by a space, unless the
-/// period closes an abbreviation (`Sr.`, `Dra.`) or sits between digits.
-pub fn sentence_around(text: &str, at: usize) -> Range<usize> {
-    let bytes = text.as_bytes();
-    let lo = at.saturating_sub(MAX_SPAN);
-    let hi = (at + MAX_SPAN).min(bytes.len());
-    let ends_here = |i: usize| -> bool {
-        match bytes[i] {
-            b'\n' => true,
-            b'!' | b'?' | b';' => bytes.get(i + 1).is_none_or(|b| b.is_ascii_whitespace()),
-            b'.' => {
-                bytes.get(i + 1).is_none_or(|b| b.is_ascii_whitespace())
-                    && !closes_abbreviation(text, i)
+/// period closes an abbreviation (`Sr.`, `Dra.`) or a single letter. Paragraphs end at a blank
+/// line. A range never reaches more than [`MAX_SPAN`] bytes from the byte it was asked about, so
+/// a text without punctuation stays linear.
+pub struct Segments {
+    sentence_ends: Vec<usize>,
+    paragraph_breaks: Vec<usize>,
+    len: usize,
+}
+
+impl Segments {
+    /// Finds the boundaries of `text`.
+    pub fn new(text: &str) -> Self {
+        let bytes = text.as_bytes();
+        let mut sentence_ends = Vec::new();
+        let mut paragraph_breaks = Vec::new();
+        for (i, &b) in bytes.iter().enumerate() {
+            let spaced = || bytes.get(i + 1).is_none_or(|b| b.is_ascii_whitespace());
+            let ends = match b {
+                b'\n' => {
+                    if bytes.get(i + 1) == Some(&b'\n') {
+                        paragraph_breaks.push(i);
+                    }
+                    true
+                }
+                b'!' | b'?' | b';' => spaced(),
+                b'.' => spaced() && !closes_abbreviation(text, i),
+                _ => false,
+            };
+            if ends {
+                sentence_ends.push(i);
             }
-            _ => false,
         }
-    };
-    let start = (lo..at).rev().find(|&i| ends_here(i)).map_or(lo, |i| i + 1);
-    let end = (at..hi).find(|&i| ends_here(i)).unwrap_or(hi);
-    text.floor_char_boundary(start)..text.floor_char_boundary(end)
+        Self {
+            sentence_ends,
+            paragraph_breaks,
+            len: text.len(),
+        }
+    }
+
+    /// The sentence around byte `at`.
+    pub fn sentence(&self, at: usize) -> Range<usize> {
+        self.around(&self.sentence_ends, 1, at)
+    }
+
+    /// The paragraph around byte `at`.
+    pub fn paragraph(&self, at: usize) -> Range<usize> {
+        self.around(&self.paragraph_breaks, 2, at)
+    }
+
+    fn around(&self, ends: &[usize], width: usize, at: usize) -> Range<usize> {
+        let next = ends.partition_point(|&e| e < at);
+        let start = next.checked_sub(1).map_or(0, |p| ends[p] + width);
+        let end = ends.get(next).copied().unwrap_or(self.len);
+        start.max(at.saturating_sub(MAX_SPAN)).min(at)..end.min(at + MAX_SPAN).max(at)
+    }
 }
 
 fn closes_abbreviation(text: &str, period: usize) -> bool {
@@ -91,17 +106,11 @@ fn closes_abbreviation(text: &str, period: usize) -> bool {
         .take_while(|&(_, c)| is_word_char(c))
         .last()
         .map_or(period, |(i, _)| i);
-    let word = text[word_start..period].to_lowercase();
-    word.chars().count() == 1 || ABBREVIATIONS.contains(&word.as_str())
-}
-
-/// The paragraph around byte `at`: between blank lines (at most [`MAX_SPAN`] bytes each way).
-pub fn paragraph_around(text: &str, at: usize) -> Range<usize> {
-    let lo = text.floor_char_boundary(at.saturating_sub(MAX_SPAN));
-    let hi = text.floor_char_boundary((at + MAX_SPAN).min(text.len()));
-    let start = text[lo..at].rfind("\n\n").map_or(lo, |i| lo + i + 2);
-    let end = text[at..hi].find("\n\n").map_or(hi, |i| at + i);
-    start..end
+    let word = &text[word_start..period];
+    word.chars().count() == 1
+        || ABBREVIATIONS
+            .iter()
+            .any(|a| a.len() == word.len() && a.eq_ignore_ascii_case(word))
 }
 
 /// Converts sorted, non-overlapping byte ranges to character ranges in one pass.
@@ -130,7 +139,7 @@ mod tests {
         let text = "Alta hoje. Sra. Ana tem HAS e F32.1 desde 2020. Retorno em 30 dias.";
         let at = text.find("HAS").unwrap();
         assert_eq!(
-            &text[sentence_around(text, at)],
+            &text[Segments::new(text).sentence(at)],
             " Sra. Ana tem HAS e F32.1 desde 2020"
         );
     }
@@ -139,13 +148,15 @@ mod tests {
     fn paragraphs_end_at_blank_lines() {
         let text = "um\n\ndois três\nquatro\n\ncinco";
         let at = text.find("três").unwrap();
-        assert_eq!(&text[paragraph_around(text, at)], "dois três\nquatro");
+        assert_eq!(
+            &text[Segments::new(text).paragraph(at)],
+            "dois três\nquatro"
+        );
+        assert_eq!(&text[Segments::new(text).paragraph(1)], "um");
     }
 
     #[test]
     fn whole_words_only() {
-        assert_eq!(rfind_word("cirurgia rg ", "rg"), Some(9));
-        assert_eq!(rfind_word("cirurgia", "rg"), None);
         let text = "Ação: CPF 1";
         assert_eq!(window_before(text, text.find('1').unwrap(), 4), "cpf ");
         assert_eq!(

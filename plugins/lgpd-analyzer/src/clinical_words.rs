@@ -1,0 +1,345 @@
+//! Health data recognised by shape rather than by name, in one byte-level pass: a word with a
+//! dose after it is a medication ("pregabalina 75 mg"), a number with a laboratory unit is an
+//! exam result ("182 mg/dL"), a test or sign with a reading is a result ("VDRL reagente",
+//! "Blumberg positivo"), and words with the endings medical Portuguese gives diseases and
+//! procedures (-ite, -ose, -emia, -patia, -algia, -ectomia, -plastia, -stomia, -oma) name one.
+//!
+//! Kept out of the multi-pattern automaton on purpose: open-ended word classes multiply its
+//! states until its cache thrashes; read by hand they cost one pass.
+
+use std::ops::Range;
+
+/// Units of a dose after a medication's name.
+const DOSE_UNITS: [&str; 7] = ["mg", "mcg", "µg", "g", "UI", "mL", "ml"];
+/// Labels of vital signs, scores and laboratory tests: the label with its value is a result
+/// ("FC 78 bpm", "PA 152x94 mmHg", "Hb 8,9 g/dL", "RASS -4").
+const RESULT_LABELS: &[&str] = &[
+    "PA",
+    "PAM",
+    "FC",
+    "FR",
+    "SpO2",
+    "SatO2",
+    "Sat",
+    "Tax",
+    "Temp",
+    "Peso",
+    "IMC",
+    "FiO2",
+    "PEEP",
+    "HGT",
+    "EVA",
+    "RASS",
+    "Apgar",
+    "Glasgow",
+    "Hb",
+    "Ht",
+    "Hemoglobina",
+    "Plaquetas",
+    "Leucócitos",
+    "TSH",
+    "PSA",
+    "HbA1c",
+    "RNI",
+    "INR",
+    "TGO",
+    "TGP",
+    "GGT",
+    "BT",
+    "CD4",
+    "LDL",
+    "HDL",
+    "VDRL",
+    "Creatinina",
+    "creatinina",
+    "Ureia",
+    "ureia",
+    "Glicemia",
+    "glicemia",
+    "Lactato",
+    "Potássio",
+    "Sódio",
+    "PCR",
+    "VHS",
+    "QI",
+    "FE",
+    "ClCr",
+    "CTX",
+    "Ki-67",
+    "Gleason",
+    "BI-RADS",
+    "Balanço",
+];
+
+/// Units of laboratory results.
+const LAB_UNITS: [&str; 17] = [
+    "mg/dL",
+    "g/dL",
+    "mUI/L",
+    "mUI/mL",
+    "µUI/mL",
+    "UI/mL",
+    "ng/mL",
+    "ng/dL",
+    "pg/mL",
+    "U/L",
+    "mmol/L",
+    "mEq/L",
+    "/mm³",
+    "células/mm³",
+    "celulas/mm³",
+    "cópias/mL",
+    "copias/mL",
+];
+/// Readings of a test or a sign.
+const READINGS: [&str; 7] = [
+    "não reagente",
+    "reagente",
+    "positivo",
+    "positiva",
+    "negativo",
+    "negativa",
+    "nao reagente",
+];
+/// Endings of disease and procedure names (ASCII, lower case).
+const ENDINGS: [&str; 20] = [
+    "ite", "ites", "ose", "oses", "emia", "emias", "patia", "patias", "algia", "algias", "ectomia",
+    "ectomias", "otomia", "otomias", "plastia", "plastias", "stomia", "stomias", "oma", "omas",
+];
+
+fn is_letter(b: u8) -> bool {
+    b.is_ascii_alphabetic() || b >= 0x80
+}
+
+/// Byte ranges of health terms found by shape, in order.
+pub fn find(text: &str) -> Vec<Range<usize>> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b.is_ascii_digit() {
+            let start = i;
+            while i < bytes.len()
+                && (bytes[i].is_ascii_digit() || bytes[i] == b',' || bytes[i] == b'.')
+            {
+                i += 1;
+            }
+            let glued = start > 0 && (is_letter(bytes[start - 1]) || bytes[start - 1] == b'/');
+            if !glued
+                && !is_reference_value(text, start)
+                && let Some(end) = unit_after(text, i, &LAB_UNITS)
+            {
+                out.push(start..end);
+                i = end;
+            }
+            continue;
+        }
+        if !is_letter(b) {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < bytes.len()
+            && (is_letter(bytes[i])
+                || (bytes[i] == b'-' && bytes.get(i + 1).is_some_and(|&n| is_letter(n))))
+        {
+            i += 1;
+        }
+        let end = i;
+        let word = &text[start..end];
+        // Part of a code or a number ("9PA7"), not a word.
+        if start > 0 && bytes[start - 1].is_ascii_alphanumeric() {
+            continue;
+        }
+        if RESULT_LABELS.contains(&word)
+            && let Some(value_end) = value_after(text, end)
+        {
+            out.push(start..value_end);
+            i = value_end;
+            continue;
+        }
+        if let Some(phrase_end) = dose_after(text, end).or_else(|| reading_after(text, end)) {
+            if word.len() >= 3 {
+                out.push(start..phrase_end);
+                i = phrase_end;
+            }
+            continue;
+        }
+        // Disease names are written in lower case (or in capitals in a heading); a capitalised
+        // word with such an ending is a name (Benites) or starts a title.
+        let lower_or_caps = word.chars().skip(1).all(char::is_lowercase)
+            && word.starts_with(|c: char| c.is_lowercase())
+            || word.chars().all(|c| !c.is_lowercase());
+        if word.len() >= 6 && lower_or_caps && has_clinical_ending(word) {
+            out.push(start..end);
+        }
+    }
+    out
+}
+
+/// Whether the number at `at` is a reference range, not a result: "VR: 70 a 99 mg/dL",
+/// "até 60 U/L", "< 5,7%", "≥ 126 mg/dL".
+fn is_reference_value(text: &str, at: usize) -> bool {
+    let before = &text[text.floor_char_boundary(at.saturating_sub(14))..at];
+    let trimmed = before.trim_end();
+    trimmed.ends_with(['<', '>', '≥', '≤'])
+        || [
+            " até",
+            " a",
+            "VR",
+            "VR:",
+            "ref.:",
+            "referência:",
+            "referência",
+        ]
+        .iter()
+        .any(|m| trimmed.ends_with(m))
+}
+
+fn has_clinical_ending(word: &str) -> bool {
+    let lower = word.as_bytes();
+    // Every ending ends in a, e or s (any case): most words are out after one comparison.
+    if !matches!(lower[lower.len() - 1] | 0x20, b'a' | b'e' | b's') {
+        return false;
+    }
+    ENDINGS.iter().any(|e| {
+        lower.len() > e.len() + 2
+            && lower[lower.len() - e.len()..].eq_ignore_ascii_case(e.as_bytes())
+    })
+}
+
+/// ` 75 mg`, ` 2 g/dia`, ` 300/200 mg` (or a laboratory value) after a word: where it ends.
+fn dose_after(text: &str, at: usize) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let mut i = at;
+    if bytes.get(i) != Some(&b' ') {
+        return None;
+    }
+    i += 1;
+    let digits = i;
+    while i < bytes.len() && (bytes[i].is_ascii_digit() || b",./".contains(&bytes[i])) {
+        i += 1;
+    }
+    if i == digits || !bytes[digits].is_ascii_digit() {
+        return None;
+    }
+    // "glicemia 182 mg/dL" is an exam result: the laboratory unit wins over the dose's `mg`.
+    if let Some(end) = unit_after(text, i, &LAB_UNITS) {
+        return Some(end);
+    }
+    let mut end = unit_after(text, i, &DOSE_UNITS)?;
+    for per in ["/dia", "/kg", "/h", "/min"] {
+        if text[end..].starts_with(per) {
+            end += per.len();
+        }
+    }
+    Some(end)
+}
+
+/// A unit from `units` at `at` (after an optional space), followed by no letter.
+fn unit_after(text: &str, at: usize, units: &[&str]) -> Option<usize> {
+    let at = if text[at..].starts_with(' ') {
+        at + 1
+    } else {
+        at
+    };
+    let rest = &text[at..];
+    units
+        .iter()
+        .filter(|u| rest.starts_with(*u))
+        .map(|u| at + u.len())
+        .filter(|&end| !text.as_bytes().get(end).is_some_and(|&b| is_letter(b)))
+        .max()
+}
+
+/// `: 78 bpm`, ` 152x94 mmHg`, ` = 12`, ` -4`, ` 8/9` after a result label: where the value
+/// (and its unit, if any) ends.
+fn value_after(text: &str, at: usize) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let mut i = at;
+    let mut gap = 0;
+    while i < bytes.len() && gap < 4 && matches!(bytes[i], b' ' | b':' | b'=' | b'.') {
+        i += 1;
+        gap += 1;
+    }
+    if gap == 0 {
+        return None;
+    }
+    if i < bytes.len() && (bytes[i] == b'-' || bytes[i] == b'+') {
+        i += 1;
+    }
+    let digits = i;
+    while i < bytes.len() && (bytes[i].is_ascii_digit() || b",x/+".contains(&bytes[i])) {
+        i += 1;
+    }
+    while i > digits && !bytes[i - 1].is_ascii_digit() {
+        i -= 1;
+    }
+    if i == digits || bytes[digits..i].iter().all(|b| !b.is_ascii_digit()) {
+        return None;
+    }
+    if bytes.get(i) == Some(&b'%') {
+        return Some(i + 1);
+    }
+    Some(
+        unit_after(text, i, &LAB_UNITS)
+            .or_else(|| unit_after(text, i, &DOSE_UNITS))
+            .unwrap_or(i),
+    )
+}
+
+/// `: reagente`, ` positivo` after a word: where the reading ends.
+fn reading_after(text: &str, at: usize) -> Option<usize> {
+    let rest = &text[at..];
+    let rest_start = at + (rest.len() - rest.trim_start_matches(':').len());
+    let rest = &text[rest_start..];
+    let skip = rest.len() - rest.trim_start_matches(' ').len();
+    if skip != 1 {
+        return None;
+    }
+    let from = rest_start + 1;
+    // Every reading begins with n, r or p: most words are out after one comparison.
+    if !text
+        .as_bytes()
+        .get(from)
+        .is_some_and(|&b| matches!(b | 0x20, b'n' | b'r' | b'p'))
+    {
+        return None;
+    }
+    READINGS
+        .iter()
+        .find(|r| {
+            text.get(from..from + r.len())
+                .is_some_and(|s| s.eq_ignore_ascii_case(r))
+                && !text
+                    .as_bytes()
+                    .get(from + r.len())
+                    .is_some_and(|&b| is_letter(b))
+        })
+        .map(|r| from + r.len())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shapes_of_health_terms() {
+        let text = "Em uso de pregabalina 75 mg e ceftriaxona 2 g/dia; glicemia 182 mg/dL, VDRL reagente, \
+                    HIV: não reagente; apendicite aguda e colecistectomia. Consulte o site.";
+        let found: Vec<&str> = find(text).into_iter().map(|r| &text[r]).collect();
+        assert_eq!(
+            found,
+            [
+                "pregabalina 75 mg",
+                "ceftriaxona 2 g/dia",
+                "glicemia 182 mg/dL",
+                "VDRL reagente",
+                "HIV: não reagente",
+                "apendicite",
+                "colecistectomia",
+            ]
+        );
+    }
+}
