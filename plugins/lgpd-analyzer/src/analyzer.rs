@@ -17,9 +17,10 @@ use crate::{
 pub fn analyze(input: AnalyzeInput) -> Result<AnalyzeOutput, PluginError> {
     let custom = custom::compile(&input.custom_patterns)?;
     let text = input.content.as_str();
-    let candidates = detect(text, &custom);
-    let (risk_score, risk_level, risk_factors) = risk::assess(text, &candidates);
-    let linked = risk::sensitive_tied_to_person(text, &candidates);
+    let segments = Segments::new(text);
+    let candidates = detect(text, &custom, &segments);
+    let (risk_score, risk_level, risk_factors) = risk::assess(text, &candidates, &segments);
+    let linked = risk::sensitive_tied_to_person(&candidates, &segments);
     Ok(AnalyzeOutput {
         findings: to_findings(text, &candidates, input.include_values),
         risk_score,
@@ -31,7 +32,11 @@ pub fn analyze(input: AnalyzeInput) -> Result<AnalyzeOutput, PluginError> {
 }
 
 /// Every recognizer over `text`, overlaps resolved, in order of position (byte offsets).
-pub(crate) fn detect(text: &str, custom: &[custom::Compiled]) -> Vec<Candidate> {
+pub(crate) fn detect(
+    text: &str,
+    custom: &[custom::Compiled],
+    segments: &Segments,
+) -> Vec<Candidate> {
     let mut found = Vec::new();
     numbers::find(text, &mut found);
     numbers::find_alphanumeric_cnpj(text, &mut found);
@@ -67,10 +72,13 @@ pub(crate) fn detect(text: &str, custom: &[custom::Compiled]) -> Vec<Candidate> 
         .map(|c| c.start..c.end)
         .collect();
     identified.sort_by_key(|r| (r.start, r.end));
-    let segments = Segments::new(text);
-    found.extend(sensitive_terms.into_iter().filter_map(|(kind, range)| {
-        sensitive::read(text, &folded, kind, range, &identified, &segments)
-    }));
+    sensitive_terms.sort_by_key(|(_, r)| r.start);
+    let mut anchors = sensitive::Anchors::new(&folded, segments, &identified);
+    found.extend(
+        sensitive_terms
+            .into_iter()
+            .filter_map(|(kind, range)| anchors.read(text, kind, range)),
+    );
     resolve::resolve(found)
 }
 

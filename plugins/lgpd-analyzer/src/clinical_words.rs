@@ -152,7 +152,7 @@ pub fn find(text: &str) -> Vec<Range<usize>> {
         if start > 0 && bytes[start - 1].is_ascii_alphanumeric() {
             continue;
         }
-        if RESULT_LABELS.contains(&word)
+        if is_result_label(word)
             && let Some(value_end) = value_after(text, end)
         {
             out.push(start..value_end);
@@ -168,14 +168,25 @@ pub fn find(text: &str) -> Vec<Range<usize>> {
         }
         // Disease names are written in lower case (or in capitals in a heading); a capitalised
         // word with such an ending is a name (Benites) or starts a title.
-        let lower_or_caps = word.chars().skip(1).all(char::is_lowercase)
-            && word.starts_with(|c: char| c.is_lowercase())
-            || word.chars().all(|c| !c.is_lowercase());
-        if word.len() >= 6 && lower_or_caps && has_clinical_ending(word) {
+        let lower_or_caps = || {
+            word.starts_with(|c: char| c.is_lowercase())
+                && word.chars().skip(1).all(char::is_lowercase)
+                || word.chars().all(|c| !c.is_lowercase())
+        };
+        if word.len() >= 6 && has_clinical_ending(word) && lower_or_caps() {
             out.push(start..end);
         }
     }
     out
+}
+
+/// Whether `word` is one of [`RESULT_LABELS`]; most words are out after a length and a first-byte
+/// test.
+fn is_result_label(word: &str) -> bool {
+    let first = word.as_bytes()[0];
+    word.len() <= 11
+        && (first.is_ascii_uppercase() || matches!(first, b'c' | b'g' | b'u'))
+        && RESULT_LABELS.contains(&word)
 }
 
 /// Whether the number at `at` is a reference range, not a result: "VR: 70 a 99 mg/dL",
@@ -199,8 +210,17 @@ fn is_reference_value(text: &str, at: usize) -> bool {
 
 fn has_clinical_ending(word: &str) -> bool {
     let lower = word.as_bytes();
-    // Every ending ends in a, e or s (any case): most words are out after one comparison.
-    if !matches!(lower[lower.len() - 1] | 0x20, b'a' | b'e' | b's') {
+    // The endings' last three letters: most words are out after one comparison.
+    let n = lower.len();
+    let last3 = [
+        lower[n - 3] | 0x20,
+        lower[n - 2] | 0x20,
+        lower[n - 1] | 0x20,
+    ];
+    if !matches!(
+        &last3,
+        b"ite" | b"tes" | b"ose" | b"ses" | b"mia" | b"ias" | b"tia" | b"gia" | b"oma" | b"mas"
+    ) {
         return false;
     }
     ENDINGS.iter().any(|e| {
@@ -291,14 +311,13 @@ fn value_after(text: &str, at: usize) -> Option<usize> {
 
 /// `: reagente`, ` positivo` after a word: where the reading ends.
 fn reading_after(text: &str, at: usize) -> Option<usize> {
-    let rest = &text[at..];
-    let rest_start = at + (rest.len() - rest.trim_start_matches(':').len());
-    let rest = &text[rest_start..];
-    let skip = rest.len() - rest.trim_start_matches(' ').len();
-    if skip != 1 {
+    let bytes = text.as_bytes();
+    let colon = usize::from(bytes.get(at) == Some(&b':'));
+    // Exactly one space before the reading.
+    if bytes.get(at + colon) != Some(&b' ') || bytes.get(at + colon + 1) == Some(&b' ') {
         return None;
     }
-    let from = rest_start + 1;
+    let from = at + colon + 1;
     // Every reading begins with n, r or p: most words are out after one comparison.
     if !text
         .as_bytes()

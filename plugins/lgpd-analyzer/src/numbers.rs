@@ -82,7 +82,7 @@ pub fn find(text: &str, out: &mut Vec<Candidate>) {
 pub fn find_alphanumeric_cnpj(text: &str, out: &mut Vec<Candidate>) {
     const SHAPE: &[u8; 18] = b"xx.xxx.xxx/xxxx-dd";
     let bytes = text.as_bytes();
-    for slash in (0..bytes.len()).filter(|&i| bytes[i] == b'/') {
+    for slash in memchr::memchr_iter(b'/', bytes) {
         let Some(start) = slash.checked_sub(10) else {
             continue;
         };

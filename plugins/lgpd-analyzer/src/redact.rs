@@ -13,7 +13,7 @@ use crate::{custom, mask};
 pub fn redact(input: RedactInput) -> Result<RedactOutput, PluginError> {
     let custom = custom::compile(&input.custom_patterns)?;
     let text = input.content.as_str();
-    let candidates = detect(text, &custom);
+    let candidates = detect(text, &custom, &crate::text::Segments::new(text));
     let mut out = String::with_capacity(text.len());
     let mut pseudonyms = Pseudonyms::default();
     let mut copied = 0;

@@ -32,7 +32,11 @@ fn weight(kind: &Kind, checksum_valid: Option<bool>) -> u32 {
 }
 
 /// The score (0–100), its band, and the factors that made it.
-pub fn assess(text: &str, candidates: &[Candidate]) -> (u8, RiskLevel, Vec<RiskFactor>) {
+pub fn assess(
+    text: &str,
+    candidates: &[Candidate],
+    segments: &Segments,
+) -> (u8, RiskLevel, Vec<RiskFactor>) {
     // Distinct values per kind: a name mentioned five times is one person.
     let mut per_kind: BTreeMap<String, (u32, usize, usize)> = BTreeMap::new();
     let mut seen = std::collections::BTreeSet::new();
@@ -68,7 +72,7 @@ pub fn assess(text: &str, candidates: &[Candidate]) -> (u8, RiskLevel, Vec<RiskF
         .collect();
     let sum: u32 = factors.iter().map(|f| u32::from(f.points)).sum();
     let mut score = sum.min(100) as u8;
-    if sensitive_tied_to_person(text, candidates) {
+    if sensitive_tied_to_person(candidates, segments) {
         let floor = RiskLevel::Critico.floor();
         if score < floor {
             factors.push(RiskFactor {
@@ -93,13 +97,12 @@ fn reference_of(kind: &str) -> &'static str {
 }
 
 /// Whether a sensitive finding shares a paragraph with a finding that identifies a person.
-pub fn sensitive_tied_to_person(text: &str, candidates: &[Candidate]) -> bool {
+pub fn sensitive_tied_to_person(candidates: &[Candidate], segments: &Segments) -> bool {
     let identifying: Vec<_> = candidates
         .iter()
         .filter(|c| c.identifies_a_person())
         .map(|c| c.start..c.end)
         .collect();
-    let segments = Segments::new(text);
     candidates
         .iter()
         .filter(|c| c.category == medplug_pdk::lgpd::DataCategory::Sensitive)

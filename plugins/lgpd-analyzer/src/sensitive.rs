@@ -179,46 +179,78 @@ pub fn is_cid_code(text: &str, span: &Range<usize>) -> bool {
         || window_before(text, span.start, 12).contains("cid")
 }
 
-/// Reads a sensitive match: reported when its sentence is about an individual, when a
-/// personal finding shares its paragraph (`identified` holds their byte ranges, sorted), or —
-/// less surely — when the document identifies someone anywhere: a record about a person is
-/// presumed to be about that person throughout, the cautious reading for a publisher.
-pub fn read(
-    text: &str,
-    folded: &str,
-    kind: FindingKind,
-    span: Range<usize>,
-    identified: &[Range<usize>],
-    segments: &Segments,
-) -> Option<Candidate> {
-    let term = &folded[span.clone()];
-    if NOT_CLINICAL.contains(&term) {
-        return None;
+/// What anchors sensitive terms to a person in one text: its sentences, the byte ranges of the
+/// findings that identify someone (sorted), and the verdict on the last sentence asked about —
+/// terms come in order, and several often share a sentence.
+pub struct Anchors<'a> {
+    folded: &'a str,
+    segments: &'a Segments,
+    identified: &'a [Range<usize>],
+    last_sentence: Option<(Range<usize>, bool, bool)>,
+}
+
+impl<'a> Anchors<'a> {
+    /// Anchors for `folded` (the case-folded text).
+    pub fn new(folded: &'a str, segments: &'a Segments, identified: &'a [Range<usize>]) -> Self {
+        Self {
+            folded,
+            segments,
+            identified,
+            last_sentence: None,
+        }
     }
-    // Abbreviations that are also words count only in capitals: "LOTE" is an exam finding,
-    // "lote" a vaccine batch.
-    if CAPITALS_ONLY.contains(&term) && text[span.clone()].bytes().any(|b| b.is_ascii_lowercase()) {
-        return None;
+
+    fn in_range(&self, r: &Range<usize>) -> bool {
+        let first = self.identified.partition_point(|f| f.end <= r.start);
+        self.identified.get(first).is_some_and(|f| f.start < r.end)
     }
-    let sentence = segments.sentence(span.start);
-    let paragraph = segments.paragraph(span.start);
-    let in_range = |r: &Range<usize>| {
-        let first = identified.partition_point(|f| f.end <= r.start);
-        identified.get(first).is_some_and(|f| f.start < r.end)
-    };
-    let generic = GENERIC.is_match(&folded[sentence.clone()]);
-    let confidence = if in_range(&sentence) {
-        0.9
-    } else if generic {
-        return None;
-    } else if INDIVIDUAL.is_match(&folded[sentence.clone()]) || in_range(&paragraph) {
-        0.8
-    } else if !identified.is_empty() {
-        0.7
-    } else {
-        return None;
-    };
-    Some(Candidate::builtin(
-        kind, span.start, span.end, confidence, None,
-    ))
+
+    /// Whether the sentence is about a group, and whether it is about one individual.
+    fn sentence_verdict(&mut self, sentence: &Range<usize>) -> (bool, bool) {
+        if let Some((r, generic, individual)) = &self.last_sentence
+            && r == sentence
+        {
+            return (*generic, *individual);
+        }
+        let words = &self.folded[sentence.clone()];
+        let verdict = (GENERIC.is_match(words), INDIVIDUAL.is_match(words));
+        self.last_sentence = Some((sentence.clone(), verdict.0, verdict.1));
+        verdict
+    }
+
+    /// Reads a sensitive match: reported when its sentence is about an individual, when a
+    /// finding that identifies someone shares its paragraph, or — less surely — when the text
+    /// identifies someone anywhere: a record about a person is presumed to be about that person
+    /// throughout, the cautious reading for a publisher. Never when the sentence is about a group.
+    pub fn read(&mut self, text: &str, kind: FindingKind, span: Range<usize>) -> Option<Candidate> {
+        let term = &self.folded[span.clone()];
+        if NOT_CLINICAL.contains(&term) {
+            return None;
+        }
+        // Abbreviations that are also words count only in capitals: "LOTE" is an exam finding,
+        // "lote" a vaccine batch.
+        if CAPITALS_ONLY.contains(&term)
+            && text[span.clone()].bytes().any(|b| b.is_ascii_lowercase())
+        {
+            return None;
+        }
+        let sentence = self.segments.sentence(span.start);
+        let confidence = if self.in_range(&sentence) {
+            0.9
+        } else {
+            let (generic, individual) = self.sentence_verdict(&sentence);
+            if generic {
+                return None;
+            } else if individual || self.in_range(&self.segments.paragraph(span.start)) {
+                0.8
+            } else if !self.identified.is_empty() {
+                0.7
+            } else {
+                return None;
+            }
+        };
+        Some(Candidate::builtin(
+            kind, span.start, span.end, confidence, None,
+        ))
+    }
 }

@@ -58,6 +58,9 @@ impl Segments {
         let mut sentence_ends = Vec::new();
         let mut paragraph_breaks = Vec::new();
         for (i, &b) in bytes.iter().enumerate() {
+            if !matches!(b, b'\n' | b'.' | b'!' | b'?' | b';') {
+                continue;
+            }
             let spaced = || bytes.get(i + 1).is_none_or(|b| b.is_ascii_whitespace());
             let ends = match b {
                 b'\n' => {
