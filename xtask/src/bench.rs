@@ -16,7 +16,7 @@ use crate::build_plugins::{self, Options};
 const BENCHES: [(&str, &str); 2] = [("medplug-host", "host"), ("conformance", "lgpd")];
 
 /// Throughputs to report: `(what, bench, bytes per iteration, goal in MB/s)`.
-const THROUGHPUTS: [(&str, &str, f64, f64); 3] = [
+const THROUGHPUTS: [(&str, &str, f64, f64); 5] = [
     ("lgpd-analyzer native (1 MB)", "lgpd_1mb/native", 1e6, 0.0),
     (
         "lgpd-analyzer wasm through the host (1 MB)",
@@ -27,6 +27,18 @@ const THROUGHPUTS: [(&str, &str, f64, f64); 3] = [
     (
         "  the same without fuel metering",
         "lgpd_1mb/wasm_no_fuel",
+        1e6,
+        0.0,
+    ),
+    (
+        "lgpd-analyzer native, no personal data",
+        "lgpd_clean/native",
+        1e6,
+        0.0,
+    ),
+    (
+        "lgpd-analyzer wasm, no personal data",
+        "lgpd_clean/wasm",
         1e6,
         0.0,
     ),
