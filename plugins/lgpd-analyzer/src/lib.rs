@@ -11,9 +11,10 @@
 //! - [`redact`] masks, tags or pseudonymises what `analyze` finds.
 //!
 //! Numbers are read by `numbers.rs` (one pass, formats and check digits); words by one
-//! multi-pattern automaton (`scanner.rs`) whose matches the recognizers (`names.rs`,
-//! `birth_date.rs`, `registration.rs`, `sensitive.rs`) read further. The algorithm is plain
-//! Rust, unit-tested and benchmarked natively; `exports.rs` is the only wasm glue.
+//! multi-pattern automaton over the case-folded text (`scanner.rs`, `fold.rs`) whose matches the
+//! recognizers (`names.rs`, `birth_date.rs`, `registration.rs`, `sensitive.rs`) read further;
+//! health data recognised by shape by one byte pass (`clinical_words.rs`). The algorithm is
+//! plain Rust, unit-tested and benchmarked natively; `exports.rs` is the only wasm glue.
 
 mod advice;
 mod analyzer;

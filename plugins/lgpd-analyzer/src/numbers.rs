@@ -238,15 +238,10 @@ fn readings(raw: &str) -> Vec<Reading> {
         .filter(u8::is_ascii_digit)
         .map(|b| b - b'0')
         .collect();
-    let check = |kind: K| Some(valid(kind, &digits, raw));
     let reading = |kind: K, form| Reading {
         kind,
         form,
-        valid: if kind.has_check_digit() && !(kind == K::Rg && digits.len() < 7) {
-            check(kind).flatten()
-        } else {
-            None
-        },
+        valid: valid(kind, &digits, raw),
         area_code: false,
     };
     let mut out = Vec::new();
