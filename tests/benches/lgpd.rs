@@ -3,8 +3,8 @@
 //! - `lgpd_1mb/{native,wasm,wasm_no_fuel}`: the labelled corpus (realistic clinical Portuguese,
 //!   dense with personal data: over 10,000 findings) repeated to exactly 1,000,000 bytes; natively,
 //!   through the host under default limits, and through a host without fuel metering;
-//! - `lgpd_clean/{native,wasm}`: ~1 MB of medical text without personal data — reading without
-//!   reporting.
+//! - `lgpd_clean/{native,wasm}`: 1,000,000 bytes of medical text without personal data — reading
+//!   without reporting.
 //!
 //! `cargo xtask bench` turns the medians into MB/s and the wasm/native ratio.
 
@@ -18,15 +18,12 @@ use medplug_pdk::lgpd::{self, AnalyzeInput, AnalyzeOutput};
 /// The document's size in bytes.
 const SIZE: usize = 1_000_000;
 
-fn document() -> String {
-    let corpus: Vec<String> = lgpd_corpus()
-        .expect("the corpus is readable")
-        .into_iter()
-        .map(|(_, text)| text)
-        .collect();
-    let mut doc = String::with_capacity(SIZE + 4096);
+/// Whole texts from `texts`, cycled and separated by blank lines, padded with spaces to exactly
+/// [`SIZE`] bytes.
+fn exactly_one_megabyte(texts: &[String]) -> AnalyzeInput {
+    let mut doc = String::with_capacity(SIZE);
     'fill: loop {
-        for text in &corpus {
+        for text in texts {
             if doc.len() + text.len() + 2 > SIZE {
                 break 'fill;
             }
@@ -36,7 +33,20 @@ fn document() -> String {
     }
     doc.extend(std::iter::repeat_n(' ', SIZE - doc.len()));
     assert_eq!(doc.len(), SIZE);
-    doc
+    AnalyzeInput::new(doc)
+}
+
+/// One benchmark group: `native`, and one wasm benchmark per named host.
+fn bench_group(c: &mut Criterion, name: &str, input: &AnalyzeInput, hosts: &[(&str, &Host)]) {
+    let mut group = c.benchmark_group(name);
+    group.sample_size(10);
+    group.bench_function("native", |b| {
+        b.iter(|| lgpd_analyzer::analyze(black_box(input.clone())).expect("analyzes"));
+    });
+    for (id, host) in hosts {
+        group.bench_function(*id, |b| b.iter(|| analyze_in(host, black_box(input))));
+    }
+    group.finish();
 }
 
 /// `analyze` through a host: the wasm path.
@@ -50,24 +60,6 @@ fn benches(c: &mut Criterion) {
         .plugins_dir(plugins_dir())
         .build()
         .expect("the host loads the plugins: run `cargo xtask build-plugins`");
-    let input = AnalyzeInput::new(document());
-    let wasm = analyze_in(&host, &input);
-    let native = lgpd_analyzer::analyze(input.clone()).expect("analyzes");
-    assert_eq!(wasm, native, "both paths must do the same work");
-    assert!(
-        native.findings.len() > 10_000,
-        "{} findings",
-        native.findings.len()
-    );
-
-    let mut group = c.benchmark_group("lgpd_1mb");
-    group.sample_size(10);
-    group.bench_function("native", |b| {
-        b.iter(|| lgpd_analyzer::analyze(black_box(input.clone())).expect("analyzes"));
-    });
-    group.bench_function("wasm", |b| {
-        b.iter(|| analyze_in(&host, black_box(&input)));
-    });
     let unmetered = Host::builder()
         .plugins_dir(plugins_dir())
         .default_limits(medplug_host::Limits {
@@ -76,10 +68,26 @@ fn benches(c: &mut Criterion) {
         })
         .build()
         .expect("loads");
-    group.bench_function("wasm_no_fuel", |b| {
-        b.iter(|| analyze_in(&unmetered, black_box(&input)));
-    });
-    group.finish();
+    let corpus: Vec<String> = lgpd_corpus()
+        .expect("the corpus is readable")
+        .into_iter()
+        .map(|(_, text)| text)
+        .collect();
+    let input = exactly_one_megabyte(&corpus);
+    let wasm = analyze_in(&host, &input);
+    let native = lgpd_analyzer::analyze(input.clone()).expect("analyzes");
+    assert_eq!(wasm, native, "both paths must do the same work");
+    assert!(
+        native.findings.len() > 10_000,
+        "{} findings",
+        native.findings.len()
+    );
+    bench_group(
+        c,
+        "lgpd_1mb",
+        &input,
+        &[("wasm", &host), ("wasm_no_fuel", &unmetered)],
+    );
 
     // The same size of medical text without personal data: the cost of reading, without the
     // cost of reporting.
@@ -87,19 +95,12 @@ fn benches(c: &mut Criterion) {
         conformance::root().join("tests/corpus/lgpd-analyzer/no-personal-data.txt"),
     )
     .expect("the corpus is readable");
-    let mut clean = clean.repeat(SIZE / clean.len());
-    clean.extend(std::iter::repeat_n(' ', SIZE - clean.len()));
-    assert_eq!(clean.len(), SIZE);
-    let clean = AnalyzeInput::new(clean);
-    let mut group = c.benchmark_group("lgpd_clean");
-    group.sample_size(10);
-    group.bench_function("native", |b| {
-        b.iter(|| lgpd_analyzer::analyze(black_box(clean.clone())).expect("analyzes"));
-    });
-    group.bench_function("wasm", |b| {
-        b.iter(|| analyze_in(&host, black_box(&clean)));
-    });
-    group.finish();
+    bench_group(
+        c,
+        "lgpd_clean",
+        &exactly_one_megabyte(&[clean]),
+        &[("wasm", &host)],
+    );
 }
 
 criterion_group! {

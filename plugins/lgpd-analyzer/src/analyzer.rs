@@ -19,14 +19,13 @@ pub fn analyze(input: AnalyzeInput) -> Result<AnalyzeOutput, PluginError> {
     let text = input.content.as_str();
     let segments = Segments::new(text);
     let candidates = detect(text, &custom, &segments);
-    let (risk_score, risk_level, risk_factors) = risk::assess(text, &candidates, &segments);
-    let linked = risk::sensitive_tied_to_person(&candidates, &segments);
+    let risk = risk::assess(text, &candidates, &segments);
     Ok(AnalyzeOutput {
         findings: to_findings(text, &candidates, input.include_values),
-        risk_score,
-        risk_level,
-        risk_factors,
-        recommendations: advice::recommendations(&candidates, linked),
+        risk_score: risk.score,
+        risk_level: risk.level,
+        recommendations: advice::recommendations(&candidates, risk.sensitive_tied_to_person),
+        risk_factors: risk.factors,
         validation_forms: advice::validation_forms(&candidates),
     })
 }

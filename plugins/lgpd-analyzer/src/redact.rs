@@ -6,6 +6,7 @@ use medplug_pdk::PluginError;
 use medplug_pdk::lgpd::{FindingKind, Kind, RedactInput, RedactMode, RedactOutput};
 
 use crate::analyzer::{detect, to_findings};
+use crate::text::{Segments, value_key};
 use crate::{custom, mask};
 
 /// Replaces each finding in `input.content` as `input.mode` says; the text between findings is
@@ -13,7 +14,7 @@ use crate::{custom, mask};
 pub fn redact(input: RedactInput) -> Result<RedactOutput, PluginError> {
     let custom = custom::compile(&input.custom_patterns)?;
     let text = input.content.as_str();
-    let candidates = detect(text, &custom, &crate::text::Segments::new(text));
+    let candidates = detect(text, &custom, &Segments::new(text));
     let mut out = String::with_capacity(text.len());
     let mut pseudonyms = Pseudonyms::default();
     let mut copied = 0;
@@ -52,12 +53,7 @@ impl Pseudonyms {
             Kind::Builtin(FindingKind::PatientName) => "PACIENTE",
             other => other.name(),
         };
-        // Two spellings of one value (with and without punctuation, any case) are one value.
-        let value: String = raw
-            .chars()
-            .filter(|c| c.is_alphanumeric())
-            .flat_map(char::to_lowercase)
-            .collect();
+        let value = value_key(raw);
         let counts = &mut self.counts;
         self.assigned
             .entry((label.to_owned(), value))

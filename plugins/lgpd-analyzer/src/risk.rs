@@ -13,7 +13,7 @@ use std::collections::BTreeMap;
 use medplug_pdk::lgpd::{FindingKind, Kind, RiskFactor, RiskLevel};
 
 use crate::candidate::Candidate;
-use crate::text::Segments;
+use crate::text::{Segments, value_key};
 
 /// Weight of one distinct value of a kind.
 fn weight(kind: &Kind, checksum_valid: Option<bool>) -> u32 {
@@ -31,22 +31,25 @@ fn weight(kind: &Kind, checksum_valid: Option<bool>) -> u32 {
     }
 }
 
-/// The score (0–100), its band, and the factors that made it.
-pub fn assess(
-    text: &str,
-    candidates: &[Candidate],
-    segments: &Segments,
-) -> (u8, RiskLevel, Vec<RiskFactor>) {
+/// A text's risk under the model.
+pub struct Assessment {
+    /// 0–100.
+    pub score: u8,
+    /// The band of `score`.
+    pub level: RiskLevel,
+    /// What made up the score, in the order applied.
+    pub factors: Vec<RiskFactor>,
+    /// Whether sensitive data shares a paragraph with a finding that identifies a person.
+    pub sensitive_tied_to_person: bool,
+}
+
+/// The score, its band, the factors that made it, and whether the Art. 11 linkage applied.
+pub fn assess(text: &str, candidates: &[Candidate], segments: &Segments) -> Assessment {
     // Distinct values per kind: a name mentioned five times is one person.
     let mut per_kind: BTreeMap<String, (u32, usize, usize)> = BTreeMap::new();
     let mut seen = std::collections::BTreeSet::new();
     for c in candidates {
-        let value: String = text[c.start..c.end]
-            .chars()
-            .filter(|ch| ch.is_alphanumeric())
-            .flat_map(char::to_lowercase)
-            .collect();
-        if !seen.insert((c.kind.name().to_owned(), value)) {
+        if !seen.insert((c.kind.name().to_owned(), value_key(&text[c.start..c.end]))) {
             continue;
         }
         let entry = per_kind.entry(c.kind.name().to_owned()).or_default();
@@ -72,7 +75,8 @@ pub fn assess(
         .collect();
     let sum: u32 = factors.iter().map(|f| u32::from(f.points)).sum();
     let mut score = sum.min(100) as u8;
-    if sensitive_tied_to_person(candidates, segments) {
+    let linked = sensitive_tied_to_person(candidates, segments);
+    if linked {
         let floor = RiskLevel::Critico.floor();
         if score < floor {
             factors.push(RiskFactor {
@@ -85,7 +89,12 @@ pub fn assess(
             score = floor;
         }
     }
-    (score, RiskLevel::from_score(score), factors)
+    Assessment {
+        score,
+        level: RiskLevel::from_score(score),
+        factors,
+        sensitive_tied_to_person: linked,
+    }
 }
 
 fn reference_of(kind: &str) -> &'static str {
@@ -97,7 +106,7 @@ fn reference_of(kind: &str) -> &'static str {
 }
 
 /// Whether a sensitive finding shares a paragraph with a finding that identifies a person.
-pub fn sensitive_tied_to_person(candidates: &[Candidate], segments: &Segments) -> bool {
+fn sensitive_tied_to_person(candidates: &[Candidate], segments: &Segments) -> bool {
     let identifying: Vec<_> = candidates
         .iter()
         .filter(|c| c.identifies_a_person())

@@ -28,6 +28,15 @@ pub fn char_at(text: &str, at: usize) -> Option<char> {
     text[at..].chars().next()
 }
 
+/// The identity of a value: its letters and digits, lower-cased. Two spellings of one value
+/// (`529.982.247-25` and `52998224725`, `MARIA` and `Maria`) have one key.
+pub fn value_key(raw: &str) -> String {
+    raw.chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
 /// Up to `chars` characters before byte `at`, lower-cased.
 pub fn window_before(text: &str, at: usize, chars: usize) -> String {
     let start = text[..at]
