@@ -8,6 +8,7 @@
 //! states until its cache thrashes; read by hand they cost one pass.
 
 use std::ops::Range;
+use std::sync::LazyLock;
 
 /// Units of a dose after a medication's name.
 const DOSE_UNITS: [&str; 7] = ["mg", "mcg", "µg", "g", "UI", "mL", "ml"];
@@ -126,9 +127,10 @@ pub fn find(text: &str) -> Vec<Range<usize>> {
                 i += 1;
             }
             let glued = start > 0 && (is_letter(bytes[start - 1]) || bytes[start - 1] == b'/');
+            // Most numbers have no unit: the unit test is cheap, the reference test is not.
             if !glued
-                && !is_reference_value(text, start)
                 && let Some(end) = unit_after(text, i, &LAB_UNITS)
+                && !is_reference_value(text, start)
             {
                 out.push(start..end);
                 i = end;
@@ -152,8 +154,9 @@ pub fn find(text: &str) -> Vec<Range<usize>> {
         if start > 0 && bytes[start - 1].is_ascii_alphanumeric() {
             continue;
         }
-        if is_result_label(word)
-            && let Some(value_end) = value_after(text, end)
+        // The value first: few words are followed by one, and the label lookup is dearer.
+        if let Some(value_end) = value_after(text, end)
+            && is_result_label(word)
         {
             out.push(start..value_end);
             i = value_end;
@@ -183,10 +186,17 @@ pub fn find(text: &str) -> Vec<Range<usize>> {
 /// Whether `word` is one of [`RESULT_LABELS`]; most words are out after a length and a first-byte
 /// test.
 fn is_result_label(word: &str) -> bool {
+    /// [`RESULT_LABELS`] sorted, for a binary search: names and headings are capitalised too, so
+    /// many words get this far.
+    static SORTED: LazyLock<Vec<&str>> = LazyLock::new(|| {
+        let mut sorted = RESULT_LABELS.to_vec();
+        sorted.sort_unstable();
+        sorted
+    });
     let first = word.as_bytes()[0];
     word.len() <= 11
         && (first.is_ascii_uppercase() || matches!(first, b'c' | b'g' | b'u'))
-        && RESULT_LABELS.contains(&word)
+        && SORTED.binary_search(&word).is_ok()
 }
 
 /// Whether the number at `at` is a reference range, not a result: "VR: 70 a 99 mg/dL",
@@ -265,9 +275,11 @@ fn unit_after(text: &str, at: usize, units: &[&str]) -> Option<usize> {
         at
     };
     let rest = &text[at..];
+    // Most numbers are followed by no unit at all: one byte rules them out.
+    let first = rest.as_bytes().first()?;
     units
         .iter()
-        .filter(|u| rest.starts_with(*u))
+        .filter(|u| u.as_bytes()[0] == *first && rest.starts_with(*u))
         .map(|u| at + u.len())
         .filter(|&end| !text.as_bytes().get(end).is_some_and(|&b| is_letter(b)))
         .max()

@@ -170,7 +170,15 @@ fn professional_before(text: &str, at: usize) -> bool {
         "cirurgi",
     ];
     let window = crate::text::window_before(text, at, 30);
-    ROLES.iter().any(|r| window.contains(r))
+    // By hand rather than `str::contains`: a substring searcher set up per role and per cue
+    // costs more than these few byte comparisons.
+    let window = window.as_bytes();
+    (0..window.len()).any(|i| {
+        ROLES.iter().any(|r| {
+            let r = r.as_bytes();
+            r[0] == window[i] && window[i..].starts_with(r)
+        })
+    })
 }
 
 /// The byte length of the name at the start of `s`: capitalised words joined by single spaces

@@ -8,7 +8,7 @@
 //! same paragraph is the case Art. 11 exists for, and lifts the score into `critico` whatever
 //! the sum.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 
 use medplug_pdk::lgpd::{FindingKind, Kind, RiskFactor, RiskLevel};
 
@@ -46,13 +46,13 @@ pub struct Assessment {
 /// The score, its band, the factors that made it, and whether the Art. 11 linkage applied.
 pub fn assess(text: &str, candidates: &[Candidate], segments: &Segments) -> Assessment {
     // Distinct values per kind: a name mentioned five times is one person.
-    let mut per_kind: BTreeMap<String, (u32, usize, usize)> = BTreeMap::new();
-    let mut seen = std::collections::BTreeSet::new();
+    let mut per_kind: BTreeMap<&str, (u32, usize, usize)> = BTreeMap::new();
+    let mut seen = HashSet::new();
     for c in candidates {
-        if !seen.insert((c.kind.name().to_owned(), value_key(&text[c.start..c.end]))) {
+        if !seen.insert((c.kind.name(), value_key(&text[c.start..c.end]))) {
             continue;
         }
-        let entry = per_kind.entry(c.kind.name().to_owned()).or_default();
+        let entry = per_kind.entry(c.kind.name()).or_default();
         entry.0 += weight(&c.kind, c.checksum_valid);
         if c.checksum_valid == Some(false) {
             entry.2 += 1;
@@ -70,7 +70,7 @@ pub fn assess(text: &str, candidates: &[Candidate], segments: &Segments) -> Asse
                 (0, b) => format!("{b} × {kind} com dígito verificador inválido"),
                 (g, b) => format!("{g} × {kind}, mais {b} com dígito verificador inválido"),
             },
-            lgpd_reference: reference_of(&kind).to_owned(),
+            lgpd_reference: reference_of(kind).to_owned(),
         })
         .collect();
     let sum: u32 = factors.iter().map(|f| u32::from(f.points)).sum();
