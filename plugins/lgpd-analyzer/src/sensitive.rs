@@ -41,10 +41,13 @@ pub const LEXICON: [(FindingKind, &str); 7] = [
             // CHA2DS2-VASc (Lip 2010), HAS-BLED, Braden, Morse, Glasgow, NIHSS, SOFA, Apgar,
             // Beck's BAI and BDI-II, PHQ-9, GAD-7, AUDIT, M-CHAT, MEEM, ECOG, Karnofsky, PASI,
             // and the WISC-IV's QI and index names.
-            r"(?:curb-65|cha2ds2-vasc|has-bled|(?:escala de )?(?:braden|morse)|nihss|q?sofa|bai|bdi-ii|phq-9|gad-7|audit|m-chat(?:-r)?|meem|ecog|karnofsky|pasi|qi(?: total)?|(?:[íi]ndice de )?(?:compreens[ãa]o verbal|organiza[çc][ãa]o perceptual|racioc[íi]nio perceptivo|mem[óo]ria operacional|velocidade de processamento))[: ]*(?:= ?|de )?\(?[0-9]+\)?(?: \([a-zà-úç]+(?: [a-zà-úç]+){0,2}\))?|",
+            r"(?:curb-65|cha2ds2-vasc|has-bled|(?:escala de )?(?:braden|morse)|nihss|q?sofa|bai|bdi-ii|phq-9|gad-7|audit|m-chat(?:-r)?|meem|ecog|karnofsky|pasi|qi(?: total)?|[íi]ndice de placa|(?:[íi]ndice de )?(?:compreens[ãa]o verbal|organiza[çc][ãa]o perceptual|racioc[íi]nio perceptivo|mem[óo]ria operacional|velocidade de processamento))[: ]*(?:= ?|de )?\(?[0-9]+\)?(?: ?%)?(?: \([a-zà-úç]+(?: [a-zà-úç]+){0,2}\))?|",
             // Obstetric notation (Caderneta da Gestante, Ministério da Saúde): gestations,
             // births, caesareans, abortions; gestational age in weeks and days.
             r"g[0-9]{1,2} ?p[0-9]{1,2} ?(?:c[0-9] ?)?(?:n[0-9] ?)?a[0-9]|[0-9]{1,2} ?s ?[0-6] ?d|(?:ig|idade gestacional)[: ]*(?:de )?[0-9]{1,2} ?(?:semanas|s)(?: e [0-6] dias)?|(?:estou|est[áa]|t[ôo]) de [0-9]{1,2} semanas|puerp[ée]rio(?: sem intercorr[êe]ncias| imediato| tardio)?|parto (?:ces[áa]reo|normal|vaginal|prematuro|pr[ée]-termo)|nascid[oa] a termo|",
+            // Neonatal screening tests (Ministério da Saúde, Triagem Neonatal) and exams
+            // written with their verdict.
+            r"(?:triagem auditiva(?: neonatal)?|teste (?:do cora[çc][ãa]ozinho|do pezinho|da orelhinha|do olhinho|da linguinha)):? (?:normal|alterad[oa]|passou(?: bilateralmente)?|falhou)|teste (?:oral )?de toler[âa]ncia [àa] glicose|totg|(?:espirometria|audiometria|eletrocardiograma|ecg|ecocardiograma)[: ]+(?:normal|alterad[oa])|desvio [àa] esquerda|",
             // Diagnoses and conditions (CID-10 category names in Portuguese, DATASUS).
             r"depress[ãa]o(?: (?:maior|recorrente|grave|moderada|leve))?|epis[óo]dio depressivo(?: [a-za-zà-ÿ]+)?|transtorno (?:depressivo|bipolar|afetivo bipolar(?: tipo (?:ii|i))?|de ansiedade(?: generalizada)?|de p[âa]nico|obsessivo[- ]compulsivo|de estresse p[óo]s-traum[áa]tico|do espectro autista|de d[ée]ficit de aten[çc][ãa]o(?:/hiperatividade| e hiperatividade)?|alimentar|de personalidade [a-za-zà-ÿ]+)|ansiedade generalizada|s[íi]ndrome do p[âa]nico|esquizofrenia|autismo|tdah|burnout|",
             r"diabetes(?: mellitus)?(?: gestacional| tipo (?:1|2|ii|i))?|dm ?[12](?: insulinodependente| descompensad[oa]| n[ãa]o controlad[oa])?|dm|(?:neuropatia|polineuropatia|nefropatia|retinopatia)(?: perif[ée]rica)? diab[ée]tica|p[ée] diab[ée]tico|hipertens[ãa]o(?: arterial)?(?: sist[êe]mica)?|has|hiv(?: reagente| positivo)?|aids|soropositiv[oa]|s[íi]filis(?: (?:prim[áa]ria|secund[áa]ria|terci[áa]ria|latente|recente|cong[êe]nita|em gestante))?|hepatite [abc]|tuberculose(?: pulmonar)?|hansen[íi]ase|",
@@ -58,11 +61,11 @@ pub const LEXICON: [(FindingKind, &str); 7] = [
             // vaccination status.
             r"vacinas? (?:em dia|atualizadas?)|esquema vacinal (?:completo|incompleto|em dia|atualizado)|bcg|pentavalente|pneumoc[óo]cica(?: conjugada| polissacar[íi]dica)?(?: [0-9]+-valente)?|meningoc[óo]cica(?: c| acwy)?|rotav[íi]rus|febre amarela|tr[íi]plice viral(?: [0-9] doses)?|tetra viral|varicela|influenza|revacina[çc][ãa]o|",
             // Signs, symptoms and the state of a patient on examination (semiology).
-            r"dor(?: tor[áa]cica| abdominal| lombar| de cabe[çc]a| no peito| em [a-zà-úç]+(?: [a-zà-úç]+){0,2})?|cefaleia|tontura|vertigem|zumbido|s[íi]ncope|n[áa]useas?|diarreia|edema(?: de [a-zà-úç]+)?|ins[ôo]nia(?: inicial| terminal)?|prurido|urtic[áa]ria|fadiga|astenia|inapet[êe]ncia|emagrecimento|perda de peso|sangramento(?: [a-zà-úç]+)?|idea[çc][ãa]o suicida|tentativa de suic[íi]dio|automutila[çc][ãa]o|agita[çc][ãa]o(?: psicomotora| motora)?|irritabilidade|impulsividade|desaten[çc][ãa]o|anedonia|humor (?:deprimido|ansioso|eut[íi]mico|irrit[áa]vel)|tens[ãa]o muscular|sentimentos? de (?:culpa|inutilidade|desesperan[çc]a)|ecolalia(?: imediata| tardia)?|estereotipias?|seletividade alimentar|hipersensibilidade (?:auditiva|t[áa]til|sensorial)|contato visual (?:fugaz|ausente|reduzido|pobre)|discurso (?:acelerado|lentificado|desorganizado)|cr[íi]tica (?:ausente|parcial|preservada)|higiene prec[áa]ria|perda de consci[êe]ncia|taquicardia|bradicardia|arritmia|palidez|exantema|eritema|pet[ée]quias|escoria[çc](?:[ãa]o|[õo]es)|abscesso|f[íi]stula(?: arteriovenosa| vestibular)?|ferida operat[óo]ria|[úu]lcera(?: [a-zà-úç]+)?|ascite|esplenomegalia|linfonodomegalia|adenomegalia|hipoestesia|disartria|afasia|hemiparesia|hemiplegia|paraplegia|tetraplegia|poli[úu]ria|dis[úu]ria|hemat[úu]ria|olig[úu]ria|an[úu]ria|noct[úu]ria|polaci[úu]ria|prote[íi]n[úu]ria(?: [0-9]\+)?|disfagia|dispepsia|pirose|melena|constipa[çc][ãa]o|sinais flog[íi]sticos|abdome (?:distendido|tenso|doloroso|fl[áa]cido)|pupilas (?:isoc[óo]ricas|anisoc[óo]ricas|midri[áa]ticas|mi[óo]ticas)|diurese (?:presente|ausente|espont[âa]nea|em fralda|por svd)|pulsos (?:pediosos|perif[ée]ricos|radiais|femorais)(?: palp[áa]veis| presentes| ausentes| diminu[íi]dos)?|sensibilidade protetora (?:diminu[íi]da|ausente|preservada)|rcr(?: em)? 2t(?: bnf)?(?: s/ sopros| sem sopros)?|mv ?\+|beg|reg|meg|lote|corad[oa]|descorad[oa]|hipocorad[oa]|hidratad[oa]|desidratad[oa]|afebril|febril|eupneic[oa]|taquipneic[oa]|dispneic[oa]|taquic[áa]rdic[oa]|acian[óo]tic[oa]|anict[ée]ric[oa]|sonolent[oa]|sedad[oa]|vigil|orientad[oa] (?:no tempo e (?:no )?espa[çc]o|em pessoa)|assintom[áa]tic[oa]|sintom[áa]tic[oa]|",
+            r"dor(?: tor[áa]cica| abdominal| lombar| de cabe[çc]a| no peito| em [a-zà-úç]+(?: [a-zà-úç]+){0,2})?|cefaleia|tontura|vertigem|zumbido|s[íi]ncope|n[áa]useas?|diarreia|edema(?: de [a-zà-úç]+)?|ins[ôo]nia(?: inicial| terminal)?|prurido|urtic[áa]ria|fadiga|astenia|inapet[êe]ncia|emagrecimento|perda de peso|sangramento(?: [a-zà-úç]+)?|idea[çc][ãa]o suicida|tentativa de suic[íi]dio|automutila[çc][ãa]o|agita[çc][ãa]o(?: psicomotora| motora)?|irritabilidade|impulsividade|desaten[çc][ãa]o|anedonia|humor (?:deprimido|ansioso|eut[íi]mico|irrit[áa]vel)|tens[ãa]o muscular|sentimentos? de (?:culpa|inutilidade|desesperan[çc]a)|ecolalia(?: imediata| tardia)?|estereotipias?|seletividade alimentar|hipersensibilidade (?:auditiva|t[áa]til|sensorial)|contato visual (?:fugaz|ausente|reduzido|pobre)|discurso (?:acelerado|lentificado|desorganizado)|cr[íi]tica (?:ausente|parcial|preservada)|higiene prec[áa]ria|perda de consci[êe]ncia|taquicardia|bradicardia|arritmia|palidez|exantema|eritema|pet[ée]quias|escoria[çc](?:[ãa]o|[õo]es)|abscesso|f[íi]stula(?: arteriovenosa| vestibular)?|ferida operat[óo]ria|[úu]lcera(?: [a-zà-úç]+)?|ascite|esplenomegalia|linfonodomegalia|adenomegalia|hipoestesia|disartria|afasia|hemiparesia|hemiplegia|paraplegia|tetraplegia|poli[úu]ria|dis[úu]ria|hemat[úu]ria|olig[úu]ria|an[úu]ria|noct[úu]ria|polaci[úu]ria|prote[íi]n[úu]ria(?: [0-9]\+)?|disfagia|dispepsia|pirose|melena|constipa[çc][ãa]o|sinais flog[íi]sticos|melhora (?:cl[íi]nica|parcial|radiol[óo]gica|sustentada)|reflexos? (?:aquileu|patelar|cut[âa]neo-plantar|osteotendinosos?)(?: abolidos?| diminu[íi]dos?| exaltados?| presentes?)?|(?:alta|baixa) estatura|dificuldade de aprendizagem|(?:baixa |pouca )?aten[çc][ãa]o compartilhada|n[íi]vel [123] de suporte|pecs(?:,? fase [iv]+)?|microcalcifica[çc][õo]es|abdome (?:distendido|tenso|doloroso|fl[áa]cido)|pupilas (?:isoc[óo]ricas|anisoc[óo]ricas|midri[áa]ticas|mi[óo]ticas)|diurese (?:presente|ausente|espont[âa]nea|em fralda|por svd)|pulsos (?:pediosos|perif[ée]ricos|radiais|femorais)(?: palp[áa]veis| presentes| ausentes| diminu[íi]dos)?|sensibilidade protetora (?:diminu[íi]da|ausente|preservada)|rcr(?: em)? 2t(?: bnf)?(?: s/ sopros| sem sopros)?|mv ?\+|beg|reg|meg|lote|corad[oa]|descorad[oa]|hipocorad[oa]|hidratad[oa]|desidratad[oa]|afebril|febril|eupneic[oa]|taquipneic[oa]|dispneic[oa]|taquic[áa]rdic[oa]|acian[óo]tic[oa]|anict[ée]ric[oa]|sonolent[oa]|sedad[oa]|vigil|orientad[oa] (?:no tempo e (?:no )?espa[çc]o|em pessoa)|assintom[áa]tic[oa]|sintom[áa]tic[oa]|",
             // Therapies, procedures and care given to the person; dental ones as an odontogram
             // records them (CFO).
             r"fisioterapia(?: motora| respirat[óo]ria)?|psicoterapia|terapia ocupacional|terapia fonoaudiol[óo]gica|fototerapia|imunoterapia|hormonioterapia|acompanhamento (?:fonoaudiol[óo]gico|psicol[óo]gico|psiqui[áa]trico|nutricional)|tratamento (?:periodontal|endod[ôo]ntico|ortod[ôo]ntico|quimioter[áa]pico|radioter[áa]pico|psiqui[áa]trico)(?: b[áa]sico)?|bloqueio (?:androg[êe]nico|hormonal|foraminal|anest[ée]sico)|bi[óo]psia(?: [a-zà-úç]+)?|curativo(?: com [a-zà-úç]+)?|dieta (?:hiposs[óo]dica|hipocal[óo]rica|l[íi]quida|pastosa|branda|zero)|ventila[çc][ãa]o mec[âa]nica|intubad[oa]|traqueostomia|sonda (?:nasog[áa]strica|nasoenteral|vesical)|dreno(?: de [a-zà-úç]+| tor[áa]cico)?|sng|sne|svd|cvc|avp|tot|vm|cpap|bipap|o2 por cateter(?: nasal)?(?: [0-9]+ ?l/min)?|profilaxia|raspagem(?: supragengival| subgengival)?|rap (?:supra|sub)gengival|restaura[çc][ãa]o (?:em|de|com) (?:resina|am[áa]lgama|ion[ôo]mero)(?: composta| de vidro)?|restaura[çc][ãa]o [0-9]{2}(?:-[a-z]{1,3})?|les[ãa]o cariosa|mancha branca(?: ativa| inativa)?|mordida (?:aberta|cruzada|profunda)(?: anterior| posterior)?|placa miorrelaxante|pr[óo]tese (?:parcial|total|sobre implante)(?: remov[íi]vel)?|ppr|edentulismo(?: parcial| total)?|",
-            r"hipertens[oa]|diab[ée]tic[oa]|fumante|tabagista|ex-tabagista|etilista|pr[ée]-diab[ée]tic[oa]|insulinodependente|press[ãa]o alta|febre|tosse(?: produtiva| seca)?|dispneia(?: aos? [a-zà-úç]+ esfor[çc]os)?|palpita[çc][õo]es|v[ôo]mitos|convuls[ãa]o|alucina[çc][õo]es(?: auditivas| visuais)?|del[íi]rios(?: persecut[óo]rios)?|maconha|crack|coca[íi]na|quimioterapia(?: neoadjuvante| adjuvante| paliativa)?|radioterapia|hemodi[áa]lise|di[áa]lise|cesariana|marca-passo(?: card[íi]aco)?|imunossupress[ãa]o|prep|pep|puérpera|bi-rads [0-9][a-c]?|gleason [0-9+=]+|ki-67 [0-9]+ ?%|pasi [0-9]+|parestesia(?: em [a-zà-úç]+)?|hepatomegalia|icter[íi]cia(?: neonatal)?|bruxismo|gengivite(?: [a-zà-úç]+)?|periodontite(?: [a-zà-úç]+ [iv]+)?|osteoporose|psor[íi]ase(?: em placas)?|doen[çc]a de crohn|miomatose(?: uterina)?|politrauma|tce(?: leve| moderado| grave)?|ira(?: dial[íi]tica)?|",
+            r"hipertens[oa]|diab[ée]tic[oa]|fumante|tabagista|ex-tabagista|etilista|pr[ée]-diab[ée]tic[oa]|insulinodependente|press[ãa]o alta|febre|tosse(?: produtiva| seca)?|dispneia(?: aos? [a-zà-úç]+ esfor[çc]os)?|palpita[çc][õo]es|v[ôo]mitos|convuls[ãa]o|alucina[çc][õo]es(?: auditivas| visuais)?|del[íi]rios(?: persecut[óo]rios)?|maconha|crack|coca[íi]na|uso (?:(?:ocasional|abusivo|nocivo|regular|di[áa]rio|eventual) )?de (?:[áa]lcool|drogas?(?: injet[áa]veis)?|tabaco|benzodiazep[íi]nicos)|quimioterapia(?: neoadjuvante| adjuvante| paliativa)?|radioterapia|hemodi[áa]lise|di[áa]lise|cesariana|marca-passo(?: card[íi]aco)?|imunossupress[ãa]o|prep|pep|puérpera|bi-rads [0-9][a-c]?|gleason [0-9+=]+|ki-67 [0-9]+ ?%|pasi [0-9]+|parestesia(?: em [a-zà-úç]+)?|hepatomegalia|icter[íi]cia(?: neonatal)?|bruxismo|gengivite(?: [a-zà-úç]+)?|periodontite(?: [a-zà-úç]+ [iv]+)?|osteoporose|psor[íi]ase(?: em placas)?|doen[çc]a de crohn|miomatose(?: uterina)?|politrauma|tce(?: leve| moderado| grave)?|ira(?: dial[íi]tica)?|",
             // Heads of clinical phrases, last: a bare head with one qualifying word or
             // complement ("infecção urinária", "uso abusivo de maconha", "crise de pânico").
             r"(?:s[íi]ndrome|transtorno|doen[çc]a|insufici[êe]ncia|fratura|les[ãa]o|les[õo]es|h[ée]rnia|infec[çc][ãa]o|alergias?|depend[êe]ncia|uso abusivo|crise|atraso|defici[êe]ncia|c[áa]rie|n[óo]dulo|tumor|trombose|hemorragia|perda auditiva|paralisia|fibrila[çc][ãa]o|apneia|pr[ée]-ecl[âa]mpsia|pneumonia|choque|sepse|perfura[çc][ãa]o)(?: (?:de|do|da|dos|das|por|em|no|na|a|à|ao) [a-zà-úç]+| [a-zà-úç]+)?",
@@ -192,6 +195,19 @@ const CAPITALS_ONLY: [&str; 14] = [
     "ppr",
 ];
 
+/// Words before an ethnic term that make it a place, a service or a language, not a person's
+/// origin: FUNAI's "Terra Indígena" and "Reserva Indígena", SESAI's "Saúde Indígena", "aldeia",
+/// and "língua", "idioma" or an interpreter ("intérprete (Guarani)").
+const NOT_A_PERSONS_ORIGIN: [&str; 7] = [
+    "terra",
+    "reserva",
+    "aldeia",
+    "saúde",
+    "língua",
+    "idioma",
+    "intérprete",
+];
+
 /// Whether a CID-10 match is used as a code: after "CID", or with its subcategory.
 pub fn is_cid_code(text: &str, span: &Range<usize>) -> bool {
     if !text.as_bytes()[span.start].is_ascii_uppercase() {
@@ -258,6 +274,23 @@ impl<'a> Anchors<'a> {
             && text[span.clone()].bytes().any(|b| b.is_ascii_lowercase())
         {
             return None;
+        }
+        // A form's option left unticked ("(   ) leitura de íris") states nothing about anyone.
+        let line =
+            &self.folded[self.folded[..span.start].rfind('\n').map_or(0, |i| i + 1)..span.start];
+        if let Some(inside) = line
+            .trim()
+            .strip_prefix(['(', '['])
+            .and_then(|b| b.strip_suffix([')', ']']))
+            && inside.trim().is_empty()
+        {
+            return None;
+        }
+        if kind == FindingKind::Ethnicity {
+            let before = self.folded[..span.start].trim_end_matches([' ', '(']);
+            if NOT_A_PERSONS_ORIGIN.iter().any(|w| before.ends_with(w)) {
+                return None;
+            }
         }
         let sentence = self.segments.sentence(span.start);
         let confidence = if self.in_range(&sentence) {
