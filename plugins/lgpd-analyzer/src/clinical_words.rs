@@ -2,7 +2,8 @@
 //! dose after it is a medication ("pregabalina 75 mg"), a number with a laboratory unit is an
 //! exam result ("182 mg/dL"), a test or sign with a reading is a result ("VDRL reagente",
 //! "Blumberg positivo"), and words with the endings medical Portuguese gives diseases and
-//! procedures (-ite, -ose, -emia, -patia, -algia, -ectomia, -plastia, -stomia, -oma) name one.
+//! procedures (-ite, -ose, -emia, -patia, -algia, -ectomia, -plastia, -stomia, -oma) name one,
+//! as do the stems the Brazilian common names give medicine classes (-mabe, -azol, -cilina…).
 //!
 //! Kept out of the multi-pattern automaton on purpose: open-ended word classes multiply its
 //! states until its cache thrashes; read by hand they cost one pass.
@@ -102,10 +103,76 @@ const READINGS: [&str; 7] = [
     "negativa",
     "nao reagente",
 ];
-/// Endings of disease and procedure names (ASCII, lower case).
-const ENDINGS: [&str; 20] = [
-    "ite", "ites", "ose", "oses", "emia", "emias", "patia", "patias", "algia", "algias", "ectomia",
-    "ectomias", "otomia", "otomias", "plastia", "plastias", "stomia", "stomias", "oma", "omas",
+/// Endings of disease and procedure names (ASCII, lower case), then the stems of medicine
+/// classes in their Brazilian DCB spelling (Denominações Comuns Brasileiras, as RENAME 2022
+/// lists them): -mabe (monoclonal antibodies), -tinibe (kinase inhibitors), -azol (azoles,
+/// proton-pump inhibitors), -sartana, -pril, -olol, -dipino, -statina, -gliflozina, -gliptina,
+/// -cilina, -micina, -ciclina, -floxacino, -penem, -bactam, -ovir/-avir/-ivir (antivirals),
+/// -oxetina, -triptilina, -apina, -peridona, -zepam, -zolam, -parina, -xabana, -grel, -platina,
+/// -taxel, -rubicina, -relina, -tidina, -setrona, -tiazida, -semida, -metasona, -nisona,
+/// -nisolona, -gabalina. None ends a common Portuguese word; a medicine is a health fact only
+/// about a person, which the anchoring in `sensitive.rs` still asks for.
+const ENDINGS: [&str; 60] = [
+    "ite",
+    "ites",
+    "ose",
+    "oses",
+    "emia",
+    "emias",
+    "patia",
+    "patias",
+    "algia",
+    "algias",
+    "ectomia",
+    "ectomias",
+    "otomia",
+    "otomias",
+    "plastia",
+    "plastias",
+    "stomia",
+    "stomias",
+    "oma",
+    "omas",
+    "mabe",
+    "tinibe",
+    "azol",
+    "sartana",
+    "pril",
+    "olol",
+    "dipino",
+    "statina",
+    "gliflozina",
+    "gliptina",
+    "cilina",
+    "micina",
+    "ciclina",
+    "floxacino",
+    "penem",
+    "bactam",
+    "ovir",
+    "avir",
+    "ivir",
+    "oxetina",
+    "triptilina",
+    "apina",
+    "peridona",
+    "zepam",
+    "zolam",
+    "parina",
+    "xabana",
+    "grel",
+    "platina",
+    "taxel",
+    "rubicina",
+    "relina",
+    "tidina",
+    "setrona",
+    "tiazida",
+    "semida",
+    "metasona",
+    "nisona",
+    "nisolona",
+    "gabalina",
 ];
 
 fn is_letter(b: u8) -> bool {
@@ -229,7 +296,33 @@ fn has_clinical_ending(word: &str) -> bool {
     ];
     if !matches!(
         &last3,
-        b"ite" | b"tes" | b"ose" | b"ses" | b"mia" | b"ias" | b"tia" | b"gia" | b"oma" | b"mas"
+        b"ite"
+            | b"tes"
+            | b"ose"
+            | b"ses"
+            | b"mia"
+            | b"ias"
+            | b"tia"
+            | b"gia"
+            | b"oma"
+            | b"mas"
+            | b"abe"
+            | b"ibe"
+            | b"zol"
+            | b"ana"
+            | b"ril"
+            | b"lol"
+            | b"ino"
+            | b"ina"
+            | b"nem"
+            | b"tam"
+            | b"vir"
+            | b"ona"
+            | b"pam"
+            | b"lam"
+            | b"rel"
+            | b"xel"
+            | b"ida"
     ) {
         return false;
     }

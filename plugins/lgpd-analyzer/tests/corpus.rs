@@ -4,7 +4,8 @@
 //! A document marks each entity inline as `[[KIND:text]]`, or `[[KIND!:text]]` for an identifier
 //! whose check digit is wrong. A finding matches an entity of the same kind whose span it
 //! overlaps; for kinds with a check digit, `checksum_valid` must agree too. Run with
-//! `--nocapture` to see the table.
+//! `--nocapture` to see the table. What is labelled, and what span, follows the guideline in
+//! `tests/corpus/lgpd-analyzer/README.md`.
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -88,18 +89,16 @@ impl Tally {
 /// The (precision, recall) a kind must reach.
 ///
 /// Issue #3 asks ≥ 0.99 for identifiers with check digits (met) and ≥ 0.90 for names, dates and
-/// sensitive categories. The kinds listed below the line do not reach 0.90 yet; their floors are
-/// the figures measured when the corpus was relabelled (rounded down), so a regression fails
-/// here while the gap stays visible in the printed table and in the issue's closing note.
+/// sensitive categories. HEALTH_DATA does not reach 0.90 yet (measured 0.894 / 0.872 after the
+/// label audit by `tests/corpus/lgpd-analyzer/README.md`'s guideline); its floor sits a little
+/// under the measured figures, so a regression fails here while the gap stays visible in the
+/// printed table.
 fn bar(kind: FindingKind) -> (f64, f64) {
     use FindingKind as K;
     match kind {
         k if k.has_check_digit() => (0.99, 0.99),
-        // ---- below the issue's 0.90 bar: regression floors ----
-        K::HealthData => (0.80, 0.60),
-        K::Genetic => (0.95, 0.80),
-        K::Ethnicity => (0.85, 0.95),
-        K::Biometric => (0.85, 0.95),
+        // ---- below the issue's 0.90 bar: regression floor ----
+        K::HealthData => (0.88, 0.86),
         _ => (0.90, 0.90),
     }
 }
