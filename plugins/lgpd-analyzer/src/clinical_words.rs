@@ -11,8 +11,27 @@
 use std::ops::Range;
 use std::sync::LazyLock;
 
+/// A list of units, and the bytes they start with: most numbers are followed by no unit, and
+/// one table lookup says so.
+struct Units {
+    list: &'static [&'static str],
+    starts: [bool; 256],
+}
+
+impl Units {
+    const fn new(list: &'static [&'static str]) -> Self {
+        let mut starts = [false; 256];
+        let mut i = 0;
+        while i < list.len() {
+            starts[list[i].as_bytes()[0] as usize] = true;
+            i += 1;
+        }
+        Self { list, starts }
+    }
+}
+
 /// Units of a dose after a medication's name.
-const DOSE_UNITS: [&str; 7] = ["mg", "mcg", "µg", "g", "UI", "mL", "ml"];
+const DOSE_UNITS: Units = Units::new(&["mg", "mcg", "µg", "g", "UI", "mL", "ml"]);
 /// Labels of vital signs, scores and laboratory tests: the label with its value is a result
 /// ("FC 78 bpm", "PA 152x94 mmHg", "Hb 8,9 g/dL", "RASS -4").
 const RESULT_LABELS: &[&str] = &[
@@ -74,7 +93,7 @@ const RESULT_LABELS: &[&str] = &[
 ];
 
 /// Units of laboratory results.
-const LAB_UNITS: [&str; 17] = [
+const LAB_UNITS: Units = Units::new(&[
     "mg/dL",
     "g/dL",
     "mUI/L",
@@ -92,7 +111,7 @@ const LAB_UNITS: [&str; 17] = [
     "celulas/mm³",
     "cópias/mL",
     "copias/mL",
-];
+]);
 /// Readings of a test or a sign.
 const READINGS: [&str; 7] = [
     "não reagente",
@@ -285,51 +304,38 @@ fn is_reference_value(text: &str, at: usize) -> bool {
         .any(|m| trimmed.ends_with(m))
 }
 
+/// The last three letters of a word (lower-cased ASCII), as one number to compare.
+fn last_three(word: &[u8]) -> u32 {
+    let n = word.len();
+    u32::from_be_bytes([
+        0,
+        word[n - 3] | 0x20,
+        word[n - 2] | 0x20,
+        word[n - 1] | 0x20,
+    ])
+}
+
 fn has_clinical_ending(word: &str) -> bool {
+    /// [`ENDINGS`] sorted by their last three letters: a word is compared only with the endings
+    /// that share its last three, and most words share them with none.
+    static BY_LAST_THREE: LazyLock<Vec<(u32, &str)>> = LazyLock::new(|| {
+        let mut keyed: Vec<_> = ENDINGS
+            .iter()
+            .map(|e| (last_three(e.as_bytes()), *e))
+            .collect();
+        keyed.sort_unstable();
+        keyed
+    });
     let lower = word.as_bytes();
-    // The endings' last three letters: most words are out after one comparison.
-    let n = lower.len();
-    let last3 = [
-        lower[n - 3] | 0x20,
-        lower[n - 2] | 0x20,
-        lower[n - 1] | 0x20,
-    ];
-    if !matches!(
-        &last3,
-        b"ite"
-            | b"tes"
-            | b"ose"
-            | b"ses"
-            | b"mia"
-            | b"ias"
-            | b"tia"
-            | b"gia"
-            | b"oma"
-            | b"mas"
-            | b"abe"
-            | b"ibe"
-            | b"zol"
-            | b"ana"
-            | b"ril"
-            | b"lol"
-            | b"ino"
-            | b"ina"
-            | b"nem"
-            | b"tam"
-            | b"vir"
-            | b"ona"
-            | b"pam"
-            | b"lam"
-            | b"rel"
-            | b"xel"
-            | b"ida"
-    ) {
-        return false;
-    }
-    ENDINGS.iter().any(|e| {
-        lower.len() > e.len() + 2
-            && lower[lower.len() - e.len()..].eq_ignore_ascii_case(e.as_bytes())
-    })
+    let key = last_three(lower);
+    let first = BY_LAST_THREE.partition_point(|&(k, _)| k < key);
+    BY_LAST_THREE[first..]
+        .iter()
+        .take_while(|&&(k, _)| k == key)
+        .any(|(_, e)| {
+            lower.len() > e.len() + 2
+                && lower[lower.len() - e.len()..].eq_ignore_ascii_case(e.as_bytes())
+        })
 }
 
 /// ` 75 mg`, ` 2 g/dia`, ` 300/200 mg` (or a laboratory value) after a word: where it ends.
@@ -361,7 +367,7 @@ fn dose_after(text: &str, at: usize) -> Option<usize> {
 }
 
 /// A unit from `units` at `at` (after an optional space), followed by no letter.
-fn unit_after(text: &str, at: usize, units: &[&str]) -> Option<usize> {
+fn unit_after(text: &str, at: usize, units: &Units) -> Option<usize> {
     let at = if text[at..].starts_with(' ') {
         at + 1
     } else {
@@ -369,10 +375,14 @@ fn unit_after(text: &str, at: usize, units: &[&str]) -> Option<usize> {
     };
     let rest = &text[at..];
     // Most numbers are followed by no unit at all: one byte rules them out.
-    let first = rest.as_bytes().first()?;
+    let first = *rest.as_bytes().first()?;
+    if !units.starts[usize::from(first)] {
+        return None;
+    }
     units
+        .list
         .iter()
-        .filter(|u| u.as_bytes()[0] == *first && rest.starts_with(*u))
+        .filter(|u| u.as_bytes()[0] == first && rest.starts_with(*u))
         .map(|u| at + u.len())
         .filter(|&end| !text.as_bytes().get(end).is_some_and(|&b| is_letter(b)))
         .max()

@@ -30,15 +30,17 @@ pub fn mask(kind: &Kind, raw: &str) -> String {
     let total = raw.chars().filter(|&c| hidden(c)).count();
     let keep_from = total.saturating_sub(kept(kind));
     let mut seen = 0;
-    raw.chars()
-        .map(|c| {
-            if !hidden(c) {
-                return c;
-            }
+    // A hidden character becomes one byte, so the mask is never longer than the value.
+    let mut masked = String::with_capacity(raw.len());
+    for c in raw.chars() {
+        if hidden(c) {
             seen += 1;
-            if seen > keep_from { c } else { '*' }
-        })
-        .collect()
+            masked.push(if seen > keep_from { c } else { '*' });
+        } else {
+            masked.push(c);
+        }
+    }
+    masked
 }
 
 #[cfg(test)]

@@ -13,6 +13,17 @@ const ABBREVIATIONS: [&str; 14] = [
     "cel",
 ];
 
+/// The bytes that may end a sentence or a paragraph, as a table: one lookup per byte of text.
+const MAY_END: [bool; 256] = {
+    let mut table = [false; 256];
+    table[b'\n' as usize] = true;
+    table[b'.' as usize] = true;
+    table[b'!' as usize] = true;
+    table[b'?' as usize] = true;
+    table[b';' as usize] = true;
+    table
+};
+
 /// A character that continues a word.
 pub fn is_word_char(c: char) -> bool {
     c.is_alphanumeric() || c == '_'
@@ -67,7 +78,7 @@ impl Segments {
         let mut sentence_ends = Vec::new();
         let mut paragraph_breaks = Vec::new();
         for (i, &b) in bytes.iter().enumerate() {
-            if !matches!(b, b'\n' | b'.' | b'!' | b'?' | b';') {
+            if !MAY_END[usize::from(b)] {
                 continue;
             }
             let spaced = || bytes.get(i + 1).is_none_or(|b| b.is_ascii_whitespace());
