@@ -30,6 +30,10 @@ impl Units {
     }
 }
 
+/// Words that stand before a dose without naming a medicine ("aumentou pra 20 mg", "cerca de").
+const NOT_A_NAME_BEFORE_A_DOSE: [&str; 10] = [
+    "pra", "para", "com", "até", "cerca", "mais", "menos", "por", "sem", "dose",
+];
 /// Units of a dose after a medication's name.
 const DOSE_UNITS: Units = Units::new(&["mg", "mcg", "µg", "g", "UI", "mL", "ml"]);
 /// Labels of vital signs, scores and laboratory tests: the label with its value is a result
@@ -249,7 +253,11 @@ pub fn find(text: &str) -> Vec<Range<usize>> {
             continue;
         }
         if let Some(phrase_end) = dose_after(text, end).or_else(|| reading_after(text, end)) {
-            if word.len() >= 3 {
+            if word.len() >= 3
+                && !NOT_A_NAME_BEFORE_A_DOSE
+                    .iter()
+                    .any(|w| w.eq_ignore_ascii_case(word))
+            {
                 out.push(start..phrase_end);
                 i = phrase_end;
             }
@@ -457,6 +465,13 @@ fn reading_after(text: &str, at: usize) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_function_word_before_a_dose_is_no_medicine() {
+        let text = "Escitalopram: aumentou pra 20 mg; Para 5 mg, cerca 10 mg.";
+        let found: Vec<&str> = find(text).into_iter().map(|r| &text[r]).collect();
+        assert_eq!(found, Vec::<&str>::new());
+    }
 
     #[test]
     fn shapes_of_health_terms() {

@@ -264,6 +264,7 @@ impl<'a> Anchors<'a> {
     /// identifies someone anywhere: a record about a person is presumed to be about that person
     /// throughout, the cautious reading for a publisher. Never when the sentence is about a group.
     pub fn read(&mut self, text: &str, kind: FindingKind, span: Range<usize>) -> Option<Candidate> {
+        let span = without_trailing_function_word(self.folded, span);
         let term = &self.folded[span.clone()];
         if NOT_CLINICAL.contains(&term) {
             return None;
@@ -276,8 +277,17 @@ impl<'a> Anchors<'a> {
             return None;
         }
         // A form's option left unticked ("(   ) leitura de íris") states nothing about anyone.
-        let line =
-            &self.folded[self.folded[..span.start].rfind('\n').map_or(0, |i| i + 1)..span.start];
+        // Only the last bytes before the term matter, since such a line is short; bounded so that
+        // a text without line breaks stays linear.
+        let from = self
+            .folded
+            .floor_char_boundary(span.start.saturating_sub(64));
+        let before = &self.folded[from..span.start];
+        let line = match before.rfind('\n') {
+            Some(i) => &before[i + 1..],
+            None if from == 0 => before,
+            None => "",
+        };
         if let Some(inside) = line
             .trim()
             .strip_prefix(['(', '['])
@@ -310,5 +320,39 @@ impl<'a> Anchors<'a> {
         Some(Candidate::builtin(
             kind, span.start, span.end, confidence, None,
         ))
+    }
+}
+
+/// Words that never end a health term: a head's one-word complement (`dor em <word>`,
+/// `crise <word>`) must not take the conjunction or article that follows it ("trombose e").
+const FUNCTION_WORDS: [&str; 16] = [
+    "e", "ou", "a", "o", "as", "os", "de", "do", "da", "em", "no", "na", "com", "que", "se", "um",
+];
+
+/// `span` without a trailing function word ("trombose e" → "trombose"); `folded` is the
+/// case-folded text.
+fn without_trailing_function_word(folded: &str, span: Range<usize>) -> Range<usize> {
+    let term = &folded[span.clone()];
+    match term.rsplit_once(' ') {
+        Some((head, last)) if FUNCTION_WORDS.contains(&last) => span.start..span.start + head.len(),
+        _ => span,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_complement_never_ends_on_a_function_word() {
+        let cut = |t: &str| {
+            let span = without_trailing_function_word(t, 0..t.len());
+            t[span].to_owned()
+        };
+        assert_eq!(cut("trombose e"), "trombose");
+        assert_eq!(cut("lesões e"), "lesões");
+        assert_eq!(cut("dor em joelho"), "dor em joelho");
+        assert_eq!(cut("crise de"), "crise");
+        assert_eq!(cut("asma"), "asma");
     }
 }
