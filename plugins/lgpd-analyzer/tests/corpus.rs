@@ -103,18 +103,17 @@ fn bar(kind: FindingKind) -> (f64, f64) {
     }
 }
 
-#[test]
-fn precision_and_recall_per_kind_reach_their_bars() -> Result<()> {
+/// Scores every `*.txt` document in `dir` against its labels: prints the per-kind table and
+/// each false or missed finding, and returns the tallies and the number of documents.
+fn score(dir: &str) -> Result<(BTreeMap<String, Tally>, usize)> {
     let mut tallies: BTreeMap<String, Tally> = BTreeMap::new();
-    let mut paths: Vec<_> = std::fs::read_dir(corpus_dir().join("documents"))?
+    let mut paths: Vec<_> = std::fs::read_dir(corpus_dir().join(dir))?
         .map(|e| e.map(|e| e.path()))
-        .collect::<Result<_, _>>()?;
+        .collect::<Result<Vec<_>, _>>()?
+        .into_iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "txt"))
+        .collect();
     paths.sort();
-    ensure!(
-        paths.len() >= 40,
-        "the corpus has {} documents",
-        paths.len()
-    );
     let mut misses = Vec::new();
     for path in &paths {
         let name = path
@@ -165,7 +164,6 @@ fn precision_and_recall_per_kind_reach_their_bars() -> Result<()> {
         "{:<18} {:>5} {:>4} {:>4} {:>9} {:>7}",
         "kind", "TP", "FP", "FN", "precision", "recall"
     );
-    let mut failures = Vec::new();
     for (kind, t) in &tallies {
         println!(
             "{kind:<18} {:>5} {:>4} {:>4} {:>9.3} {:>7.3}",
@@ -175,6 +173,20 @@ fn precision_and_recall_per_kind_reach_their_bars() -> Result<()> {
             t.precision(),
             t.recall()
         );
+    }
+    for m in &misses {
+        println!("  {m}");
+    }
+    Ok((tallies, paths.len()))
+}
+
+/// The kinds whose precision or recall falls under `bar`'s floors, described.
+fn below_bar(
+    tallies: &BTreeMap<String, Tally>,
+    bar: impl Fn(FindingKind) -> (f64, f64),
+) -> Result<Vec<String>> {
+    let mut failures = Vec::new();
+    for (kind, t) in tallies {
         let (p, r) = bar(FindingKind::from_name(kind).context("kind")?);
         if t.precision() < p || t.recall() < r {
             failures.push(format!(
@@ -184,14 +196,54 @@ fn precision_and_recall_per_kind_reach_their_bars() -> Result<()> {
             ));
         }
     }
-    for m in &misses {
-        println!("  {m}");
-    }
+    Ok(failures)
+}
+
+#[test]
+fn precision_and_recall_per_kind_reach_their_bars() -> Result<()> {
+    let (tallies, documents) = score("documents")?;
+    ensure!(documents >= 40, "the corpus has {documents} documents");
     let entities: usize = tallies.values().map(|t| t.tp + t.fn_).sum();
     ensure!(entities >= 300, "the corpus labels {entities} entities");
+    let failures = below_bar(&tallies, bar)?;
     ensure!(
         failures.is_empty(),
         "below the bar:\n{}",
+        failures.join("\n")
+    );
+    Ok(())
+}
+
+/// Regression floors for the held-out documents: each is the (precision, recall) measured at the
+/// first run minus 0.05, rounded down to a multiple of 0.05. These are not targets: HEALTH_DATA
+/// recall (0.573) and SEXUAL_LIFE (0.333 / 0.200) are far under issue #3's 0.90.
+fn held_out_bar(kind: FindingKind) -> (f64, f64) {
+    use FindingKind as K;
+    match kind {
+        K::HealthData => (0.80, 0.50),
+        K::SexualLife => (0.25, 0.15),
+        K::BirthDate => (0.95, 0.80),
+        K::PatientName => (0.95, 0.90),
+        K::Religion => (0.95, 0.70),
+        _ => (0.95, 0.95),
+    }
+}
+
+/// Precision and recall per kind on `tests/corpus/lgpd-analyzer/held-out/`.
+///
+/// These documents were written and labelled blind to the detector's vocabulary (its word lists
+/// were not read, and its output was not looked at, before the labels were committed), after
+/// that vocabulary had been tuned on `documents/`. Their figures, not those of `documents/`, are
+/// the honest estimate of how the detector generalises to unseen text. The floors sit a little
+/// under the figures measured at the first run, so a regression fails here.
+#[test]
+fn held_out_figures() -> Result<()> {
+    let (tallies, documents) = score("held-out")?;
+    ensure!(documents >= 8, "the held-out set has {documents} documents");
+    let failures = below_bar(&tallies, held_out_bar)?;
+    ensure!(
+        failures.is_empty(),
+        "below the floor:\n{}",
         failures.join("\n")
     );
     Ok(())
