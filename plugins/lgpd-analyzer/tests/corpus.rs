@@ -235,7 +235,7 @@ fn held_out_bar(kind: FindingKind) -> (f64, f64) {
 /// were not read, and its output was not looked at, before the labels were committed), after
 /// that vocabulary had been tuned on `documents/`. Their figures, not those of `documents/`, are
 /// the honest estimate of how the detector generalises to unseen text. The floors sit a little
-/// under the figures measured at the first run, so a regression fails here.
+/// under the measured figures, so a regression fails here.
 #[test]
 fn held_out_figures() -> Result<()> {
     let (tallies, documents) = score("held-out")?;
