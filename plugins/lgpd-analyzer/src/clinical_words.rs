@@ -11,6 +11,8 @@
 use std::ops::Range;
 use std::sync::LazyLock;
 
+use crate::text::is_function_word;
+
 /// A list of units, and the bytes they start with: most numbers are followed by no unit, and
 /// one table lookup says so.
 struct Units {
@@ -30,10 +32,9 @@ impl Units {
     }
 }
 
-/// Words that stand before a dose without naming a medicine ("aumentou pra 20 mg", "cerca de").
-const NOT_A_NAME_BEFORE_A_DOSE: [&str; 10] = [
-    "pra", "para", "com", "até", "cerca", "mais", "menos", "por", "sem", "dose",
-];
+/// Besides function words, the words that stand before a dose without naming a medicine
+/// ("cerca de 20 mg", "mais 5 mg").
+const QUANTITY_WORDS: [&str; 4] = ["cerca", "mais", "menos", "dose"];
 /// Units of a dose after a medication's name.
 const DOSE_UNITS: Units = Units::new(&["mg", "mcg", "µg", "g", "UI", "mL", "ml"]);
 /// Labels of vital signs, scores and laboratory tests: the label with its value is a result
@@ -254,9 +255,8 @@ pub fn find(text: &str) -> Vec<Range<usize>> {
         }
         if let Some(phrase_end) = dose_after(text, end).or_else(|| reading_after(text, end)) {
             if word.len() >= 3
-                && !NOT_A_NAME_BEFORE_A_DOSE
-                    .iter()
-                    .any(|w| w.eq_ignore_ascii_case(word))
+                && !is_function_word(word)
+                && !QUANTITY_WORDS.iter().any(|w| w.eq_ignore_ascii_case(word))
             {
                 out.push(start..phrase_end);
                 i = phrase_end;

@@ -16,7 +16,7 @@ use medplug_pdk::lgpd::FindingKind;
 use regex_automata::meta::Regex;
 
 use crate::candidate::Candidate;
-use crate::text::{Segments, window_before};
+use crate::text::{Segments, is_function_word, window_before};
 
 /// A CID-10 code: chapter letter, two digits, optional subcategory.
 pub const CID_PATTERN: &str = r"[a-z][0-9]{2}(?:\.[0-9x])?";
@@ -323,18 +323,13 @@ impl<'a> Anchors<'a> {
     }
 }
 
-/// Words that never end a health term: a head's one-word complement (`dor em <word>`,
-/// `crise <word>`) must not take the conjunction or article that follows it ("trombose e").
-const FUNCTION_WORDS: [&str; 16] = [
-    "e", "ou", "a", "o", "as", "os", "de", "do", "da", "em", "no", "na", "com", "que", "se", "um",
-];
-
-/// `span` without a trailing function word ("trombose e" → "trombose"); `folded` is the
-/// case-folded text.
+/// `span` without a trailing function word ("trombose e" → "trombose"): a head's one-word
+/// complement (`dor em <word>`, `crise <word>`) must not take the conjunction or article after
+/// it. `folded` is the case-folded text.
 fn without_trailing_function_word(folded: &str, span: Range<usize>) -> Range<usize> {
     let term = &folded[span.clone()];
     match term.rsplit_once(' ') {
-        Some((head, last)) if FUNCTION_WORDS.contains(&last) => span.start..span.start + head.len(),
+        Some((head, last)) if is_function_word(last) => span.start..span.start + head.len(),
         _ => span,
     }
 }

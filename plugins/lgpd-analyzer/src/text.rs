@@ -24,6 +24,19 @@ const MAY_END: [bool; 256] = {
     table
 };
 
+/// Portuguese function words — articles, prepositions and their contractions, conjunctions —
+/// in lower case: they never name a medicine nor end a health term.
+const FUNCTION_WORDS: [&str; 24] = [
+    "e", "ou", "a", "o", "as", "os", "um", "uma", "de", "do", "da", "dos", "das", "em", "no", "na",
+    "com", "sem", "por", "pra", "para", "até", "que", "se",
+];
+
+/// Whether `word` is one of [`FUNCTION_WORDS`], in any ASCII case ("Para", "ATÉ" as "ATé" is
+/// not, which no text writes).
+pub fn is_function_word(word: &str) -> bool {
+    FUNCTION_WORDS.iter().any(|w| w.eq_ignore_ascii_case(word))
+}
+
 /// A character that continues a word.
 pub fn is_word_char(c: char) -> bool {
     c.is_alphanumeric() || c == '_'
