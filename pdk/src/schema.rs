@@ -5,7 +5,7 @@
 
 use schemars::{JsonSchema, Schema, SchemaGenerator};
 
-use crate::{PluginError, PluginInfo, SchemaId, host_fns, lgpd};
+use crate::{PluginError, PluginInfo, SchemaId, ecg, host_fns, lgpd};
 
 /// One schema and the id it is published under.
 #[derive(Debug, Clone)]
@@ -40,6 +40,8 @@ pub fn catalog() -> Vec<SchemaEntry> {
         entry::<lgpd::AnalyzeOutput>(SchemaId::output(lgpd::PLUGIN_NAME, lgpd::ANALYZE)),
         entry::<lgpd::RedactInput>(SchemaId::input(lgpd::PLUGIN_NAME, lgpd::REDACT)),
         entry::<lgpd::RedactOutput>(SchemaId::output(lgpd::PLUGIN_NAME, lgpd::REDACT)),
+        entry::<ecg::AnalyzeInput>(SchemaId::input(ecg::PLUGIN_NAME, ecg::ANALYZE)),
+        entry::<ecg::AnalyzeOutput>(SchemaId::output(ecg::PLUGIN_NAME, ecg::ANALYZE)),
     ];
     all.sort_by(|a, b| a.id.cmp(&b.id));
     all

@@ -1,0 +1,59 @@
+//! `analyze`: read the signal, detect the beats, measure, word the findings.
+
+use medplug_pdk::PluginError;
+use medplug_pdk::ecg::{AnalyzeInput, AnalyzeOutput, QualityLevel};
+
+use crate::{detector, findings, hrv, quality, rate, rhythm, signal, st_segment};
+
+/// Analyses one ECG lead. Fails only on invalid input, naming the field.
+pub fn analyze(input: AnalyzeInput) -> Result<AnalyzeOutput, PluginError> {
+    let signal = signal::read(&input)?;
+    let duration_s = signal.mv.len() as f64 / signal.rate;
+    let detection = detector::detect(&signal);
+    let r = &detection.r_peaks;
+    let rr = rate::intervals(r);
+    let premature = rate::premature_beats(r);
+    let hrv = hrv::hrv(r, &premature, signal.rate, duration_s);
+    let signal_quality = quality::assess(&signal, &detection);
+    let normal_rate = hrv.as_ref().map(|_| {
+        // The rate of the normal-to-normal intervals: premature beats do not speed it up.
+        let nn: Vec<usize> = (1..r.len())
+            .filter(|&k| {
+                !premature
+                    .iter()
+                    .any(|p| p.beat_index == k || p.beat_index == k - 1)
+            })
+            .map(|k| rr[k - 1])
+            .collect();
+        60.0 * signal.rate * nn.len() as f64 / nn.iter().sum::<usize>() as f64
+    });
+    let rhythm = rhythm::classify(
+        &rr,
+        signal.rate,
+        normal_rate,
+        signal_quality.level != QualityLevel::Poor,
+    );
+    let longest_rr_s = rr.iter().max().map(|&m| m as f64 / signal.rate);
+    let mut report = AnalyzeOutput {
+        sampling_rate_hz: signal.rate,
+        duration_s: (duration_s * 100.0).round() / 100.0,
+        beat_count: r.len(),
+        heart_rate: rate::heart_rate(r, signal.rate),
+        hrv,
+        rhythm,
+        st_deviation_mv: st_segment::st_deviation(&signal, r, &premature),
+        premature_beats: premature,
+        signal_quality,
+        abnormalities: Vec::new(),
+        recommendations: Vec::new(),
+        disclaimer: findings::REPORT_DISCLAIMER.to_owned(),
+        r_peaks: r.iter().map(|&i| i as u64).collect(),
+    };
+    findings::word(
+        &mut report,
+        input.lead.as_deref(),
+        input.patient,
+        longest_rr_s,
+    );
+    Ok(report)
+}

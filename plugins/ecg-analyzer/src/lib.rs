@@ -1,0 +1,62 @@
+//! # ecg-analyzer — beats, rate, variability, rhythm and ST deviation from one ECG lead
+//!
+//! The cardiology reference plugin. From a raw single-lead ECG at any rate from 50 to 5000 Hz,
+//! [`analyze`] finds every beat with the Pan–Tompkins detector (`detector.rs`, filters designed
+//! for the rate in `filter.rs`), then measures what the beats say: heart rate and premature
+//! beats (`rate.rs`), heart-rate variability (`hrv.rs`), the rhythm (`rhythm.rs`), the ST
+//! deviation (`st_segment.rs`) and the signal's quality (`quality.rs`), and words the findings
+//! with the clinical significance, action and disclaimer each needs (`findings.rs`).
+//!
+//! The algorithm is plain Rust, unit-tested and benchmarked natively; `exports.rs` is the only
+//! wasm glue. Every threshold names its source where it is defined.
+
+mod analyzer;
+mod detector;
+#[cfg(target_arch = "wasm32")]
+mod exports;
+mod filter;
+mod findings;
+mod hrv;
+mod quality;
+mod rate;
+mod rhythm;
+mod signal;
+mod st_segment;
+
+pub use analyzer::analyze;
+
+use medplug_pdk::{ABI_VERSION, FunctionInfo, PluginInfo, SchemaId, ecg};
+
+/// What `describe` returns.
+pub fn plugin_info() -> PluginInfo {
+    PluginInfo {
+        name: ecg::PLUGIN_NAME.to_owned(),
+        version: env!("CARGO_PKG_VERSION").to_owned(),
+        abi_version: ABI_VERSION,
+        specialty: ecg::SPECIALTY.to_owned(),
+        description: "finds every beat of a single-lead ECG (Pan-Tompkins) and reports heart \
+                      rate, HRV, rhythm, premature beats and ST deviation"
+            .to_owned(),
+        functions: vec![FunctionInfo {
+            name: ecg::ANALYZE.to_owned(),
+            input_schema: SchemaId::input(ecg::PLUGIN_NAME, ecg::ANALYZE),
+            output_schema: SchemaId::output(ecg::PLUGIN_NAME, ecg::ANALYZE),
+        }],
+        capabilities: Vec::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn plugin_info_follows_abi_v1() {
+        let info = super::plugin_info();
+        assert_eq!(info.validate(), Ok(()));
+        assert_eq!(info.id(), "ecg-analyzer@0.1.0");
+        assert_eq!(info.specialty, "cardiology");
+        assert_eq!(
+            info.functions[0].output_schema.as_str(),
+            "ecg-analyzer/analyze.output"
+        );
+    }
+}

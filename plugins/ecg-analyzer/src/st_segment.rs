@@ -1,0 +1,130 @@
+//! ST deviation: the ST level after the J point against the PR-segment baseline, median over
+//! the normal beats.
+//!
+//! - Baseline: the flattest 20 ms of the PR segment, between 120 and 30 ms before the R peak
+//!   (the PR segment is the isoelectric reference: Rautaharju PM et al., AHA/ACCF/HRS
+//!   recommendations for the standardization and interpretation of the ECG, part VI,
+//!   Circulation 119:e241–e250, 2009).
+//! - J point: the end of the QRS, where the slope falls under 15 % of the complex's steepest
+//!   and stays there for 10 ms, 20 to 120 ms after the R peak.
+//! - ST level: 60 ms after the J point (ST60, as in exercise testing: Gibbons RJ et al.,
+//!   ACC/AHA 2002 guideline update for exercise testing, Circulation 106:1883).
+
+use medplug_pdk::ecg::{PrematureBeat, StDeviation};
+
+use crate::signal::Signal;
+
+/// Where the ST level is read, ms after the J point.
+pub(crate) const MEASURE_AFTER_J_MS: f64 = 60.0;
+/// The PR search window, s before the R peak.
+const PR_WINDOW_S: (f64, f64) = (0.120, 0.030);
+/// The flat stretch taken as baseline, s.
+const BASELINE_SPAN_S: f64 = 0.020;
+/// The J point is searched this long after the R peak, s.
+const J_WINDOW_S: (f64, f64) = (0.020, 0.120);
+/// The QRS's steepest slope is searched within this of the R peak, s.
+const QRS_HALF_WIDTH_S: f64 = 0.060;
+/// The J point is where the slope falls under this share of the steepest…
+const J_SLOPE_FRACTION: f32 = 0.15;
+/// …and stays under it this long, s.
+const J_FLAT_S: f64 = 0.010;
+/// Samples are averaged over this much around each point before measuring, s.
+const SMOOTH_S: f64 = 0.010;
+
+/// The median ST deviation over the beats that are not premature and leave room for the
+/// measurement before the next beat; `None` when no beat does.
+pub(crate) fn st_deviation(
+    signal: &Signal,
+    r_peaks: &[usize],
+    premature: &[PrematureBeat],
+) -> Option<StDeviation> {
+    let mut skip = vec![false; r_peaks.len()];
+    for p in premature {
+        skip[p.beat_index] = true;
+    }
+    let mut deviations: Vec<f32> = r_peaks
+        .iter()
+        .enumerate()
+        .filter(|(k, _)| !skip[*k])
+        .filter_map(|(k, &r)| {
+            let next = r_peaks.get(k + 1).copied().unwrap_or(signal.mv.len());
+            let previous = k.checked_sub(1).map_or(0, |p| r_peaks[p]);
+            measure(signal, r, previous, next)
+        })
+        .collect();
+    if deviations.is_empty() {
+        return None;
+    }
+    deviations.sort_by(f32::total_cmp);
+    let n = deviations.len();
+    let median = if n % 2 == 1 {
+        deviations[n / 2]
+    } else {
+        (deviations[n / 2 - 1] + deviations[n / 2]) / 2.0
+    };
+    Some(StDeviation {
+        median_mv: (f64::from(median) * 1000.0).round() / 1000.0,
+        measured_at_ms_after_j: MEASURE_AFTER_J_MS,
+        beats_measured: n,
+    })
+}
+
+/// One beat's ST deviation, mV; `None` when its windows do not fit between its neighbours or
+/// no J point is found.
+fn measure(signal: &Signal, r: usize, previous: usize, next: usize) -> Option<f32> {
+    let s = |seconds: f64| signal.samples(seconds);
+    let smooth = s(SMOOTH_S) / 2;
+    let start = r.checked_sub(s(PR_WINDOW_S.0) + smooth + 1)?;
+    let end = r + s(J_WINDOW_S.1) + s(J_FLAT_S) + s(MEASURE_AFTER_J_MS / 1000.0) + smooth + 2;
+    // Both windows must lie between this beat's neighbours (half-way to each).
+    if start < previous + (r - previous) / 2 || end > r + (next - r) / 2 || end > signal.mv.len() {
+        return None;
+    }
+    let x = &signal.mv[start..end];
+    let at = |i: usize| i - start;
+    // Moving average over `2·smooth + 1` samples, valid from `smooth` to `len − smooth`.
+    let width = 2 * smooth + 1;
+    let mut y = vec![0.0f32; x.len()];
+    let mut sum: f32 = x[..width - 1].iter().sum();
+    for i in smooth..x.len() - smooth {
+        sum += x[i + smooth];
+        y[i] = sum / width as f32;
+        sum -= x[i - smooth];
+    }
+    let (lo, hi) = (smooth + 1, y.len() - smooth - 1);
+    // |slope| per sample, 0 outside the valid range.
+    let slope: Vec<f32> = (0..y.len())
+        .map(|i| {
+            if (lo..hi).contains(&i) {
+                (y[i + 1] - y[i - 1]).abs()
+            } else {
+                0.0
+            }
+        })
+        .collect();
+    let qrs =
+        at(r).saturating_sub(s(QRS_HALF_WIDTH_S)).max(lo)..(at(r) + s(QRS_HALF_WIDTH_S)).min(hi);
+    let steepest = slope[qrs].iter().copied().fold(0.0f32, f32::max);
+    let flat = s(J_FLAT_S);
+    let limit = J_SLOPE_FRACTION * steepest;
+    let j = (at(r) + s(J_WINDOW_S.0)..at(r) + s(J_WINDOW_S.1))
+        .find(|&i| i + flat <= hi && slope[i..i + flat].iter().all(|&v| v < limit))?;
+    let st = y[j + s(MEASURE_AFTER_J_MS / 1000.0)];
+    // The flattest stretch of the PR window: the least summed |slope| over `span` samples.
+    let span = s(BASELINE_SPAN_S);
+    let (pr_lo, pr_hi) = (at(r) - s(PR_WINDOW_S.0), at(r) - s(PR_WINDOW_S.1));
+    let (pr_lo, pr_hi) = (pr_lo.max(lo), pr_hi.saturating_sub(span));
+    if pr_lo >= pr_hi {
+        return None;
+    }
+    let mut activity: f32 = slope[pr_lo..pr_lo + span].iter().sum();
+    let (mut best, mut best_activity) = (pr_lo, activity);
+    for i in pr_lo + 1..pr_hi {
+        activity += slope[i + span - 1] - slope[i - 1];
+        if activity < best_activity {
+            (best, best_activity) = (i, activity);
+        }
+    }
+    let baseline = y[best..best + span].iter().sum::<f32>() / span as f32;
+    Some(st - baseline)
+}
