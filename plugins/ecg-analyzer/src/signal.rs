@@ -126,10 +126,10 @@ fn from_adc(input: &AnalyzeInput, encoded: &str) -> Result<Vec<f32>, PluginError
             bytes.len()
         )));
     }
-    let scale = (1.0 / gain) as f32;
+    // In f64, as a caller converting to `samples_mv` would: both forms give the same samples.
     Ok(bytes
         .chunks_exact(2)
-        .map(|b| (i32::from(i16::from_le_bytes([b[0], b[1]])) - zero) as f32 * scale)
+        .map(|b| (f64::from(i32::from(i16::from_le_bytes([b[0], b[1]])) - zero) / gain) as f32)
         .collect())
 }
 
