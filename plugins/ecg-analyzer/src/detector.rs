@@ -11,7 +11,8 @@
 //! 4. Two adaptive thresholds per signal (PT eqs. 12–21): a peak is a QRS when it passes both
 //!    the integrated and the band-passed threshold; otherwise it feeds the noise level.
 //! 5. Search-back: no QRS for 166 % of the regular RR average → the largest noise peak since
-//!    the last QRS that passes the lower thresholds is one (PT §II-G).
+//!    the last QRS that passes the lower thresholds, and is no T wave by step 6, is one
+//!    (PT §II-G).
 //! 6. T-wave discrimination: a peak within 360 ms of the last QRS whose maximal slope is under
 //!    half of that QRS's is a T wave (PT §II-F).
 //! 7. The R peak: the extreme input sample of the complex's polarity within 50 ms of it.
@@ -306,7 +307,9 @@ impl Decider {
     }
 
     /// PT §II-G: when the next peak comes later than 166 % of the regular RR average, the
-    /// largest earlier noise peak that passes the lower thresholds was a missed QRS.
+    /// largest earlier noise peak that passes the lower thresholds was a missed QRS — unless
+    /// the T-wave rule (§II-F) calls it a T wave: after a long RR, the tallest peak since the
+    /// last QRS is often its T wave.
     fn search_back_before(&mut self, now: usize, slope: &Slope<'_>) {
         let Some(last) = self.qrs.last().map(|q| q.at) else {
             return;
@@ -324,6 +327,8 @@ impl Decider {
                     && p.at + self.refractory <= now
                     && p.integrated > low_i
                     && p.filtered > low_f
+                    && !(p.at < last + self.t_wave_window
+                        && slope.steepest_near(p.at, self.slope_half_width) < 0.5 * self.last_slope)
             })
             .max_by(|a, b| a.integrated.total_cmp(&b.integrated))
             .copied();

@@ -9,6 +9,9 @@
 //!
 //! The algorithm is plain Rust, unit-tested and benchmarked natively; `exports.rs` is the only
 //! wasm glue. Every threshold names its source where it is defined.
+//!
+//! Natively only, [`synthetic`] generates ECGs whose beats, rhythm and ST shift are known, with
+//! noise, for the tests, the benchmarks and the demo.
 
 mod analyzer;
 mod detector;
@@ -22,6 +25,8 @@ mod rate;
 mod rhythm;
 mod signal;
 mod st_segment;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod synthetic;
 
 pub use analyzer::analyze;
 

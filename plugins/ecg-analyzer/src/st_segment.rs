@@ -9,6 +9,9 @@
 //!   and stays there for 10 ms, 20 to 120 ms after the R peak.
 //! - ST level: 60 ms after the J point (ST60, as in exercise testing: Gibbons RJ et al.,
 //!   ACC/AHA 2002 guideline update for exercise testing, Circulation 106:1883).
+//! - All three on the beat averaged over one period of 50 Hz and one of 60 Hz: mains of either
+//!   frequency, which the J point's slope test would otherwise take for the QRS still going
+//!   on, is gone, and the low-frequency ST level is left as it was.
 
 use medplug_pdk::ecg::{PrematureBeat, StDeviation};
 
@@ -28,8 +31,10 @@ const QRS_HALF_WIDTH_S: f64 = 0.060;
 const J_SLOPE_FRACTION: f32 = 0.15;
 /// …and stays under it this long, s.
 const J_FLAT_S: f64 = 0.010;
-/// Samples are averaged over this much around each point before measuring, s.
-const SMOOTH_S: f64 = 0.010;
+/// Before measuring, the beat is averaged over one period of 50 Hz mains and then over one of
+/// 60 Hz, s: a moving average over one period is zero at that frequency and its harmonics, so
+/// neither mains moves the levels or hides the flat slope after the J point.
+const MAINS_PERIODS_S: [f64; 2] = [1.0 / 50.0, 1.0 / 60.0];
 
 /// The median ST deviation over the beats that are not premature and leave room for the
 /// measurement before the next beat; `None` when no beat does.
@@ -73,25 +78,19 @@ pub(crate) fn st_deviation(
 /// no J point is found.
 fn measure(signal: &Signal, r: usize, previous: usize, next: usize) -> Option<f32> {
     let s = |seconds: f64| signal.samples(seconds);
-    let smooth = s(SMOOTH_S) / 2;
-    let start = r.checked_sub(s(PR_WINDOW_S.0) + smooth + 1)?;
-    let end = r + s(J_WINDOW_S.1) + s(J_FLAT_S) + s(MEASURE_AFTER_J_MS / 1000.0) + smooth + 2;
+    let widths = MAINS_PERIODS_S.map(s);
+    // Each average takes up to half its width at either end.
+    let reach = (widths[0] + widths[1]) / 2;
+    let start = r.checked_sub(s(PR_WINDOW_S.0) + reach + 1)?;
+    let end = r + s(J_WINDOW_S.1) + s(J_FLAT_S) + s(MEASURE_AFTER_J_MS / 1000.0) + reach + 2;
     // Both windows must lie between this beat's neighbours (half-way to each).
     if start < previous + (r - previous) / 2 || end > r + (next - r) / 2 || end > signal.mv.len() {
         return None;
     }
     let x = &signal.mv[start..end];
     let at = |i: usize| i - start;
-    // Moving average over `2·smooth + 1` samples, valid from `smooth` to `len − smooth`.
-    let width = 2 * smooth + 1;
-    let mut y = vec![0.0f32; x.len()];
-    let mut sum: f32 = x[..width - 1].iter().sum();
-    for i in smooth..x.len() - smooth {
-        sum += x[i + smooth];
-        y[i] = sum / width as f32;
-        sum -= x[i - smooth];
-    }
-    let (lo, hi) = (smooth + 1, y.len() - smooth - 1);
+    let (y, valid) = smooth(x, widths);
+    let (lo, hi) = (valid.start + 1, valid.end - 1);
     // |slope| per sample, 0 outside the valid range.
     let slope: Vec<f32> = (0..y.len())
         .map(|i| {
@@ -127,4 +126,54 @@ fn measure(signal: &Signal, r: usize, previous: usize, next: usize) -> Option<f3
     }
     let baseline = y[best..best + span].iter().sum::<f32>() / span as f32;
     Some(st - baseline)
+}
+
+/// `x` averaged over `widths[0]` samples and then over `widths[1]`, each average centred (an
+/// even width leans half a sample right the first time and left the second); with the range
+/// where the result is defined.
+fn smooth(x: &[f32], widths: [usize; 2]) -> (Vec<f32>, std::ops::Range<usize>) {
+    let mut y = x.to_vec();
+    let mut valid = 0..x.len();
+    for (k, width) in widths.into_iter().enumerate() {
+        let left = if k == 0 { (width - 1) / 2 } else { width / 2 };
+        let right = width - 1 - left;
+        let (lo, hi) = (valid.start + left, valid.end.saturating_sub(right));
+        let mut out = vec![0.0f32; y.len()];
+        if lo >= hi {
+            return (out, 0..0);
+        }
+        let mut sum: f32 = y[lo - left..lo + right].iter().sum();
+        for i in lo..hi {
+            sum += y[i + right];
+            out[i] = sum / width as f32;
+            sum -= y[i - left];
+        }
+        y = out;
+        valid = lo..hi;
+    }
+    (y, valid)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::smooth;
+
+    #[test]
+    fn mains_of_50_and_60_hz_is_averaged_away() {
+        // 0.3 mV with 0.2 mV of each mains at 1000 Hz: widths 20 and 17 samples.
+        let rate = 1000.0;
+        let x: Vec<f32> = (0..400)
+            .map(|i| {
+                let t = f64::from(i) / rate;
+                let tau = std::f64::consts::TAU;
+                (0.3 + 0.2 * (tau * 50.0 * t).sin() + 0.2 * (tau * 60.0 * t + 1.0).sin()) as f32
+            })
+            .collect();
+        let (y, valid) = smooth(&x, [20, 17]);
+        // 9 + 8 samples lost at the start, 10 + 8 at the end.
+        assert_eq!(valid, 17..382);
+        // 50 Hz fits 20 samples exactly; 60 Hz is left at 0.157 · 0.020 = 0.3 % of 0.2 mV.
+        let worst = y[valid].iter().fold(0.0f32, |m, v| m.max((v - 0.3).abs()));
+        assert!(worst < 0.001, "{worst}");
+    }
 }
