@@ -2,9 +2,9 @@
 //! the normal beats.
 //!
 //! - Baseline: the flattest 20 ms of the PR segment, between 120 and 30 ms before the R peak
-//!   (the PR segment is the isoelectric reference: Rautaharju PM et al., AHA/ACCF/HRS
-//!   recommendations for the standardization and interpretation of the ECG, part VI,
-//!   Circulation 119:e241–e250, 2009).
+//!   (the PR segment is the isoelectric reference for ST deviation: Wagner GS et al.,
+//!   AHA/ACCF/HRS recommendations for the standardization and interpretation of the ECG,
+//!   part VI: acute ischemia/infarction, Circulation 119:e262–e270, 2009).
 //! - J point: the end of the QRS, where the slope falls under 15 % of the complex's steepest
 //!   and stays there for 10 ms, 20 to 120 ms after the R peak.
 //! - ST level: 60 ms after the J point (ST60, as in exercise testing: Gibbons RJ et al.,
