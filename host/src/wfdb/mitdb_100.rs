@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Result;
 
-use super::{Format, Record, checksum, mitdb_dir, read_annotations};
+use super::{Format, Record, checksum, match_beats, match_window, mitdb_dir, read_annotations};
 
 /// `<dir>/100`, or `None` (after saying so) where the records are not on this machine.
 fn record_100() -> Result<Option<PathBuf>> {
@@ -101,5 +101,36 @@ fn annotations_of_record_100() -> Result<()> {
     assert_eq!((count("N"), count("A"), count("V")), (2239, 33, 1));
     let last = annotations.last().map(|a| a.sample);
     assert_eq!(last, Some(649_991));
+    Ok(())
+}
+
+#[test]
+fn beat_matching_on_record_100() -> Result<()> {
+    let Some(path) = record_100()? else {
+        return Ok(());
+    };
+    let reference: Vec<u64> = read_annotations(&path, "atr")?
+        .iter()
+        .filter(|a| a.is_beat())
+        .map(|a| a.sample)
+        .collect();
+    let window = match_window(360.0);
+    let m = match_beats(&reference, &reference, window);
+    assert_eq!(
+        (m.true_positives, m.false_negatives, m.false_positives),
+        (2273, 0, 0)
+    );
+    // Every detection 40 samples (111 ms) late, every tenth one dropped.
+    let detected: Vec<u64> = reference
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| i % 10 != 0)
+        .map(|(_, s)| s + 40)
+        .collect();
+    let m = match_beats(&reference, &detected, window);
+    assert_eq!(
+        (m.true_positives, m.false_negatives, m.false_positives),
+        (2045, 228, 0)
+    );
     Ok(())
 }

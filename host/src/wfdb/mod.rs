@@ -1,11 +1,12 @@
 //! # WFDB: PhysioNet's waveform database format
 //!
 //! Reads what the ECG analyzer is tested against: WFDB records (a header, [`Header`], and signal
-//! files in formats 212 or 16, read whole into a [`Record`]) and MIT-format annotation files
-//! ([`read_annotations`]).
+//! files in formats 212 or 16, read whole into a [`Record`]), MIT-format annotation files
+//! ([`read_annotations`]), and compares detected beats with reference annotations the way
+//! ANSI/AAMI EC57 prescribes ([`match_beats`]).
 //!
 //! ```no_run
-//! use medplug_host::wfdb::{Record, read_annotations};
+//! use medplug_host::wfdb::{Record, match_beats, match_window, read_annotations};
 //!
 //! # fn main() -> Result<(), medplug_host::wfdb::WfdbError> {
 //! let record = Record::open("data/mitdb/100")?;
@@ -15,7 +16,10 @@
 //!     .filter(|a| a.is_beat())
 //!     .map(|a| a.sample)
 //!     .collect();
-//! println!("{} samples, {} beats", lead.len(), reference.len());
+//! # fn detect(_: &[f64]) -> Vec<u64> { Vec::new() }
+//! let detected = detect(&lead); // R-peak samples from the detector under test
+//! let score = match_beats(&reference, &detected, match_window(record.header.sampling_frequency));
+//! println!("sensitivity {:?}", score.sensitivity());
 //! # Ok(()) }
 //! ```
 //!
@@ -28,6 +32,7 @@
 use std::path::{Path, PathBuf};
 
 mod annotation;
+mod beat_match;
 mod error;
 mod header;
 mod mitdb;
@@ -36,6 +41,7 @@ mod signal;
 mod signal_spec;
 
 pub use annotation::{Annotation, is_beat, parse_annotations, read_annotations, symbol};
+pub use beat_match::{BeatMatch, match_beats, match_window};
 pub use error::WfdbError;
 pub use header::{DEFAULT_SAMPLING_FREQUENCY, Header};
 pub use mitdb::{MITDB_DIR_ENV, MITDB_HOWTO, mitdb_dir};
