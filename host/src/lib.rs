@@ -21,6 +21,9 @@
 //! ```
 //!
 //! Every failure is a [`HostError`] that names the plugin, its version and the function.
+//!
+//! [`wfdb`] reads PhysioNet's WFDB records and annotations and scores beat detections against
+//! them (ANSI/AAMI EC57): what the ECG analyzer is tested with.
 
 mod builder;
 mod call_error;
@@ -33,6 +36,7 @@ mod limits;
 mod loaded_plugin;
 mod module_interface;
 mod plugin_index;
+pub mod wfdb;
 
 pub use builder::HostBuilder;
 pub use digest::sha256_hex;

@@ -6,13 +6,16 @@
 //! cargo xtask demo
 //! cargo xtask test
 //! cargo xtask bench
+//! cargo xtask fetch-mitdb [--records 100,101,...] [--dir DIR]
 //! ```
 //! One module per task (as rust-analyzer's xtask): `build_plugins`, `schemas`, `demo`, `test`,
-//! `bench`; `toolchain` installs what they need.
+//! `bench`, `fetch_mitdb` (downloads MIT-BIH Arrhythmia Database records from PhysioNet for the
+//! ECG tests); `toolchain` installs what they need.
 
 mod bench;
 mod build_plugins;
 mod demo;
+mod fetch_mitdb;
 mod schemas;
 mod test;
 mod toolchain;
@@ -47,6 +50,9 @@ enum Task {
     Test,
     /// Run the criterion benchmarks and print one table of medians and ratios.
     Bench,
+    /// Download MIT-BIH Arrhythmia Database records (.hea, .dat, .atr) from PhysioNet into
+    /// target/mitdb, for the ECG tests.
+    FetchMitdb(fetch_mitdb::Options),
 }
 
 fn main() -> Result<()> {
@@ -60,6 +66,7 @@ fn main() -> Result<()> {
         Task::Demo => demo::run(),
         Task::Test => test::run(),
         Task::Bench => bench::run(),
+        Task::FetchMitdb(options) => fetch_mitdb::run(&options),
     }
 }
 
