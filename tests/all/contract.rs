@@ -80,3 +80,19 @@ fn the_lgpd_analyzer_is_in_the_index() -> Result<()> {
     );
     Ok(())
 }
+
+#[test]
+fn the_ecg_analyzer_is_in_the_index() -> Result<()> {
+    let index = index()?;
+    let entry = index.get("ecg-analyzer").expect("ecg-analyzer is built");
+    assert_eq!(entry.functions, ["analyze"]);
+    assert!(entry.capabilities.is_empty());
+    assert_eq!(entry.specialty, "cardiology");
+    // Issue #4's budget for the optimised module.
+    let size = std::fs::metadata(plugins_dir().join("ecg-analyzer.wasm"))?.len();
+    assert!(
+        size <= 250_000,
+        "ecg-analyzer.wasm is {size} bytes, over its 250,000-byte budget"
+    );
+    Ok(())
+}
