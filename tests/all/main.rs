@@ -3,6 +3,7 @@
 //! ABI v1, and the host enforces every limit it promises, with real misbehaving wasm.
 
 mod contract;
+mod ecg;
 mod fixtures;
 mod lgpd;
 mod limits;

@@ -1,0 +1,55 @@
+//! The ECG analyzer on MIT-BIH record 100 whole (30 minutes at 360 Hz, 650,000 samples of lead
+//! MLII): natively, and in wasm through the host with the signal as `samples_i16` (base64) and
+//! as `samples_mv` (JSON numbers). Each wasm figure is end to end: serialising the input,
+//! the call, and deserialising the report.
+//!
+//! Without the record (see `medplug_host::wfdb::mitdb_dir`) the benchmark says so and does
+//! nothing. `cargo xtask bench` reports the medians and the wasm/native ratio.
+
+use std::hint::black_box;
+
+use conformance::{plugins_dir, root};
+use criterion::{Criterion, criterion_group, criterion_main};
+use medplug_host::Host;
+use medplug_host::wfdb::{MITDB_HOWTO, Record, mitdb_dir};
+use medplug_pdk::ecg::{self, AnalyzeInput, AnalyzeOutput};
+
+fn benches(c: &mut Criterion) {
+    let Some(dir) = mitdb_dir(&root()).expect("the MIT-BIH directory is readable") else {
+        println!("ecg benchmark skipped: MIT-BIH record 100 not found ({MITDB_HOWTO})");
+        return;
+    };
+    let record = Record::open(dir.join("100")).expect("record 100 reads");
+    let spec = &record.header.signals[0];
+    let rate = record.header.sampling_frequency;
+    let compact = AnalyzeInput::from_adc(rate, &record.signals[0], spec.gain, spec.baseline);
+    let mv = AnalyzeInput::from_mv(rate, record.physical(0).expect("lead 0"));
+    let host = Host::builder()
+        .plugins_dir(plugins_dir())
+        .build()
+        .expect("the host loads the plugins: run `cargo xtask build-plugins`");
+    let call = |input: &AnalyzeInput| -> AnalyzeOutput {
+        host.call(ecg::PLUGIN_NAME, ecg::ANALYZE, input)
+            .expect("analyzes")
+    };
+    let native = ecg_analyzer::analyze(compact.clone()).expect("analyzes");
+    assert_eq!(call(&compact), native, "both paths must do the same work");
+    assert_eq!(call(&mv).r_peaks, native.r_peaks);
+
+    let mut group = c.benchmark_group("ecg_record_100");
+    group.sample_size(20);
+    group.bench_function("native", |b| {
+        b.iter(|| ecg_analyzer::analyze(black_box(compact.clone())).expect("analyzes"));
+    });
+    group.bench_function("wasm_samples_i16", |b| b.iter(|| call(black_box(&compact))));
+    group.bench_function("wasm_samples_mv", |b| b.iter(|| call(black_box(&mv))));
+    group.finish();
+}
+
+criterion_group! {
+    name = ecg_bench;
+    // Sized for a 2-core machine: about half a minute.
+    config = Criterion::default().measurement_time(std::time::Duration::from_secs(6));
+    targets = benches
+}
+criterion_main!(ecg_bench);
