@@ -4,6 +4,8 @@
 //! medplug call <plugin> <function> [--input FILE]   JSON in (stdin by default), JSON out
 //! medplug list                                      the loaded plugins and their functions
 //! medplug inspect FILE.wasm                         describe, imports, exports, size, sha256
+//! medplug ecg RECORD [--lead N] [--json]            the ECG analyzer on a WFDB record; with a
+//!                                                   `.atr`, sensitivity and +P against it
 //! ```
 //! Plugins come from `--plugins DIR`, else `$MEDPLUG_PLUGINS`, else `target/plugins`.
 
@@ -13,7 +15,9 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
+use medplug_host::wfdb::{Record, match_beats, match_window, read_annotations};
 use medplug_host::{Host, inspect};
+use medplug_pdk::ecg::{self, AnalyzeInput, AnalyzeOutput};
 
 /// Run untrusted medical plugins safely.
 #[derive(Debug, Parser)]
@@ -49,6 +53,19 @@ enum Command {
     Inspect {
         /// The `.wasm` file.
         file: PathBuf,
+    },
+    /// Run the ECG analyzer on one lead of a WFDB record (formats 212 and 16); when the record
+    /// has reference beat annotations (`RECORD.atr`), compare the beats found with them
+    /// (ANSI/AAMI EC57, 150 ms window).
+    Ecg {
+        /// The record's path without extension (`../shared/data/mitdb/100`).
+        record: PathBuf,
+        /// The signal to analyse, by its position in the header.
+        #[arg(long, default_value_t = 0)]
+        lead: usize,
+        /// Print the analyzer's whole JSON report instead of a summary.
+        #[arg(long)]
+        json: bool,
     },
 }
 
@@ -135,6 +152,93 @@ fn run(cli: Cli) -> Result<()> {
             });
             println!("{}", serde_json::to_string_pretty(&report)?);
         }
+        Command::Ecg { record, lead, json } => ecg_record(&cli.plugins, &record, lead, json)?,
+    }
+    Ok(())
+}
+
+/// `medplug ecg`: the analyzer on lead `lead` of `path`, and its score against `path.atr`.
+fn ecg_record(plugins: &PathBuf, path: &std::path::Path, lead: usize, json: bool) -> Result<()> {
+    let record = Record::open(path)?;
+    let Some(spec) = record.header.signals.get(lead) else {
+        anyhow::bail!(
+            "{} has {} signal(s); there is no lead {lead}",
+            path.display(),
+            record.header.signals.len()
+        );
+    };
+    let rate = record.header.sampling_frequency;
+    let mut input = AnalyzeInput::from_adc(rate, &record.signals[lead], spec.gain, spec.baseline);
+    input.lead = Some(spec.description.clone());
+    let host = load(plugins)?;
+    let started = std::time::Instant::now();
+    let report: AnalyzeOutput = host.call(ecg::PLUGIN_NAME, ecg::ANALYZE, &input)?;
+    let took = started.elapsed();
+    if json {
+        println!("{}", serde_json::to_string_pretty(&report)?);
+        return Ok(());
+    }
+    println!(
+        "{}: lead {lead} ({}), {:.1} s at {rate} Hz, analysed in {took:.1?}",
+        path.display(),
+        spec.description,
+        report.duration_s
+    );
+    println!("  beats: {}", report.beat_count);
+    if let Some(hr) = report.heart_rate {
+        println!(
+            "  heart rate: mean {:.0} bpm, min {:.0}, max {:.0}, resting {:.0}",
+            hr.mean_bpm, hr.min_bpm, hr.max_bpm, hr.resting_bpm
+        );
+    }
+    if let Some(hrv) = report.hrv {
+        println!(
+            "  HRV: SDNN {:.1} ms, RMSSD {:.1} ms, pNN50 {:.1}% over {} NN intervals",
+            hrv.sdnn_ms, hrv.rmssd_ms, hrv.pnn50_pct, hrv.nn_count
+        );
+    }
+    println!("  rhythm: {}", report.rhythm.criterion);
+    println!("  premature beats: {}", report.premature_beats.len());
+    if let Some(st) = report.st_deviation_mv {
+        println!(
+            "  ST deviation: {:+.3} mV (median of {} beats, J+{} ms)",
+            st.median_mv, st.beats_measured, st.measured_at_ms_after_j
+        );
+    }
+    println!(
+        "  signal quality: {:.2} ({:?})",
+        report.signal_quality.score, report.signal_quality.level
+    );
+    for a in &report.abnormalities {
+        println!(
+            "  [{:?}] {}: {}",
+            a.severity, a.kind, a.clinical_significance
+        );
+    }
+    // `100` → `100.atr` (not `with_extension`, which would replace a dot in the name).
+    let mut annotations = path.as_os_str().to_owned();
+    annotations.push(".atr");
+    let annotations = PathBuf::from(annotations);
+    if annotations.exists() {
+        let reference: Vec<u64> = read_annotations(path, "atr")?
+            .iter()
+            .filter(|a| a.is_beat())
+            .map(|a| a.sample)
+            .collect();
+        let score = match_beats(&reference, &report.r_peaks, match_window(rate));
+        let pct = |v: Option<f64>| v.map_or("-".to_owned(), |v| format!("{:.2}%", 100.0 * v));
+        println!(
+            "  against {} ({} reference beats, 150 ms window): Se {} +P {} (TP {}, FN {}, FP {})",
+            annotations.display(),
+            reference.len(),
+            pct(score.sensitivity()),
+            pct(score.positive_predictivity()),
+            score.true_positives,
+            score.false_negatives,
+            score.false_positives
+        );
+    } else {
+        println!("  no {} to compare against", annotations.display());
     }
     Ok(())
 }
