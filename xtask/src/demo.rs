@@ -41,6 +41,8 @@ pub fn run() -> Result<()> {
     }
     println!();
     print!("{}", lgpd_report(&host)?);
+    println!();
+    print!("{}", crate::demo_ecg::ecg_report(&host)?);
     Ok(())
 }
 

@@ -15,6 +15,7 @@
 mod bench;
 mod build_plugins;
 mod demo;
+mod demo_ecg;
 mod fetch_mitdb;
 mod schemas;
 mod test;

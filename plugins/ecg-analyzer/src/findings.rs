@@ -6,7 +6,7 @@ use medplug_pdk::ecg::{
     Abnormality, AnalyzeOutput, Patient, QualityLevel, RhythmLabel, Severity, Sex,
 };
 
-use crate::rhythm::{BRADYCARDIA_BPM, TACHYCARDIA_BPM};
+use crate::rhythm::{BRADYCARDIA_BPM, IRREGULARITY_THRESHOLD, TACHYCARDIA_BPM};
 
 /// Mean rate under which bradycardia is severe, bpm (symptomatic range; Kusumoto 2018).
 const SEVERE_BRADYCARDIA_BPM: f64 = 40.0;
@@ -130,8 +130,8 @@ pub(crate) fn word(
             "possible_atrial_fibrillation",
             Severity::High,
             format!(
-                "Intervalos RR irregularmente irregulares ({}). Sugere fibrilação atrial, que aumenta o risco de AVC; o diagnóstico exige registro de ao menos 30 s em ECG (diretriz ESC 2020, Hindricks et al.).",
-                report.rhythm.criterion
+                "Intervalos RR irregularmente irregulares (RMSSD normalizado {:.3} > {IRREGULARITY_THRESHOLD}, Dash et al. 2009). Sugere fibrilação atrial, que aumenta o risco de AVC; o diagnóstico exige registro de ao menos 30 s em ECG (diretriz ESC 2020, Hindricks et al.).",
+                report.rhythm.irregularity.unwrap_or_default()
             ),
             "Confirmar com ECG de 12 derivações e avaliar risco tromboembólico (CHA2DS2-VASc) com o médico.",
         ),
@@ -148,7 +148,10 @@ pub(crate) fn word(
             "Avaliação médica prompta; considerar Holter de 24 h.",
         );
     }
-    if !report.premature_beats.is_empty() {
+    // Prematurity is judged against the expected sinus interval: in an irregularly irregular
+    // rhythm every short interval would count, so they are not reported as an abnormality.
+    if !report.premature_beats.is_empty() && report.rhythm.label != RhythmLabel::IrregularPossibleAf
+    {
         let per_hour = report.premature_beats.len() as f64 * 3600.0 / report.duration_s;
         let frequent = per_hour >= FREQUENT_PREMATURE_PER_HOUR;
         add(
