@@ -2,7 +2,7 @@
 //!
 //! Medians come from criterion's own `target/criterion/<group>/<bench>/new/estimates.json`;
 //! ratios divide medians measured in the same run. Later plugins add their benchmarks to
-//! [`BENCHES`] and their ratios to [`RATIOS`].
+//! [`BENCHES`], and their goals to [`THROUGHPUTS`], [`DURATIONS`] or [`RATIOS`].
 
 use std::path::Path;
 
@@ -13,7 +13,30 @@ use xshell::cmd;
 use crate::build_plugins::{self, Options};
 
 /// `(package, bench target)` pairs that `cargo xtask bench` runs.
-const BENCHES: [(&str, &str); 2] = [("medplug-host", "host"), ("conformance", "lgpd")];
+const BENCHES: [(&str, &str); 3] = [
+    ("medplug-host", "host"),
+    ("conformance", "lgpd"),
+    ("conformance", "ecg"),
+];
+
+/// Durations to report against a goal: `(what, bench, goal in ms)`.
+const DURATIONS: [(&str, &str, Option<f64>); 3] = [
+    (
+        "ecg-analyzer native (record 100, 30 min)",
+        "ecg_record_100/native",
+        None,
+    ),
+    (
+        "ecg-analyzer wasm end to end, samples_i16",
+        "ecg_record_100/wasm_samples_i16",
+        Some(25.0),
+    ),
+    (
+        "ecg-analyzer wasm end to end, samples_mv",
+        "ecg_record_100/wasm_samples_mv",
+        None,
+    ),
+];
 
 /// Throughputs to report: `(what, bench, bytes per iteration, goal in MB/s)`.
 const THROUGHPUTS: [(&str, &str, f64, Option<f64>); 5] = [
@@ -45,7 +68,7 @@ const THROUGHPUTS: [(&str, &str, f64, Option<f64>); 5] = [
 ];
 
 /// A ratio to report: `(what, numerator, denominator, goal)`, benches named `group/id`.
-const RATIOS: [(&str, &str, &str, Option<f64>); 2] = [
+const RATIOS: [(&str, &str, &str, Option<f64>); 3] = [
     (
         "host overhead per call (host / raw extism)",
         "call_64b/medplug_host",
@@ -57,6 +80,12 @@ const RATIOS: [(&str, &str, &str, Option<f64>); 2] = [
         "lgpd_1mb/wasm",
         "lgpd_1mb/native",
         Some(2.0),
+    ),
+    (
+        "ecg-analyzer wasm (samples_i16) / native",
+        "ecg_record_100/wasm_samples_i16",
+        "ecg_record_100/native",
+        Some(1.5),
     ),
 ];
 
@@ -97,6 +126,19 @@ pub fn run() -> Result<()> {
                 Some(g) => format!("≥ {g} ✗"),
             };
             println!("{what:<46} {mb_s:>8.1} {verdict:>8}");
+        }
+    }
+    println!();
+    println!("{:<46} {:>8} {:>8}", "duration", "ms", "goal");
+    for (what, bench, goal) in DURATIONS {
+        if let Some((_, ns)) = rows.iter().find(|(n, _)| n == bench) {
+            let ms = ns / 1e6;
+            let verdict = match goal {
+                None => "-".to_owned(),
+                Some(g) if ms <= g => format!("≤ {g} ✓"),
+                Some(g) => format!("≤ {g} ✗"),
+            };
+            println!("{what:<46} {ms:>8.2} {verdict:>8}");
         }
     }
     println!();
