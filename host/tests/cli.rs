@@ -109,11 +109,10 @@ fn list_and_inspect_describe_the_plugins() -> Result<()> {
     let out = medplug(&["list"], "")?;
     assert!(out.status.success());
     let listing = String::from_utf8(out.stdout)?;
-    assert!(
-        listing.starts_with(
-            "lgpd-analyzer        0.1.0    privacy      functions: analyze, redact  capabilities: none"
-        ),
-        "{listing}"
+    assert_eq!(
+        listing,
+        "ecg-analyzer         0.1.0    cardiology   functions: analyze  capabilities: none\n\
+         lgpd-analyzer        0.1.0    privacy      functions: analyze, redact  capabilities: none\n"
     );
 
     let wasm = plugins_dir().join("lgpd-analyzer.wasm");
@@ -139,5 +138,40 @@ fn list_and_inspect_describe_the_plugins() -> Result<()> {
                 .as_str()
                 .is_some_and(|s| s.starts_with("extism:host/env::")))
     );
+    Ok(())
+}
+
+#[test]
+fn ecg_scores_record_100_against_its_annotations() -> Result<()> {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
+    let Some(dir) = medplug_host::wfdb::mitdb_dir(&root)? else {
+        println!(
+            "MIT-BIH record 100 not found: skipped ({})",
+            medplug_host::wfdb::MITDB_HOWTO
+        );
+        return Ok(());
+    };
+    let record = dir.join("100");
+    let out = medplug(&["ecg", record.to_str().context("path")?], "")?;
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8(out.stdout)?;
+    assert!(text.contains("lead 0 (MLII), 1805.6 s at 360 Hz"), "{text}");
+    assert!(text.contains("  beats: 2273\n"), "{text}");
+    assert!(
+        text.contains(
+            "(2273 reference beats, 150 ms window): Se 100.00% +P 100.00% (TP 2273, FN 0, FP 0)"
+        ),
+        "{text}"
+    );
+    let out = medplug(
+        &["ecg", record.to_str().context("path")?, "--lead", "2"],
+        "",
+    )?;
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8(out.stderr)?.ends_with("has 2 signal(s); there is no lead 2\n"),);
     Ok(())
 }
