@@ -17,15 +17,9 @@ pub fn analyze(input: AnalyzeInput) -> Result<AnalyzeOutput, PluginError> {
     let signal_quality = quality::assess(&signal, &detection);
     let normal_rate = hrv.as_ref().map(|_| {
         // The rate of the normal-to-normal intervals: premature beats do not speed it up.
-        let nn: Vec<usize> = (1..r.len())
-            .filter(|&k| {
-                !premature
-                    .iter()
-                    .any(|p| p.beat_index == k || p.beat_index == k - 1)
-            })
-            .map(|k| rr[k - 1])
-            .collect();
-        60.0 * signal.rate * nn.len() as f64 / nn.iter().sum::<usize>() as f64
+        let nn = hrv::nn_intervals(r, &premature);
+        let total: usize = nn.iter().map(|(samples, _)| samples).sum();
+        60.0 * signal.rate * nn.len() as f64 / total as f64
     });
     let rhythm = rhythm::classify(
         &rr,

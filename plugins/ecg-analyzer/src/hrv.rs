@@ -14,6 +14,27 @@ const NN50_MS: f64 = 50.0;
 /// Fewest NN intervals for a figure.
 const MIN_NN: usize = 3;
 
+/// The normal-to-normal intervals, in samples: those whose two beats are both not premature,
+/// each with whether it directly follows the previous NN interval (successive differences are
+/// taken only between adjacent intervals).
+pub(crate) fn nn_intervals(r_peaks: &[usize], premature: &[PrematureBeat]) -> Vec<(usize, bool)> {
+    let mut is_premature = vec![false; r_peaks.len()];
+    for p in premature {
+        is_premature[p.beat_index] = true;
+    }
+    let mut nn = Vec::with_capacity(r_peaks.len());
+    let mut previous_was_nn = false;
+    for k in 1..r_peaks.len() {
+        if is_premature[k] || is_premature[k - 1] {
+            previous_was_nn = false;
+            continue;
+        }
+        nn.push((r_peaks[k] - r_peaks[k - 1], previous_was_nn));
+        previous_was_nn = true;
+    }
+    nn
+}
+
 /// SDNN, RMSSD and pNN50 over the intervals whose two beats are both normal (not premature).
 pub(crate) fn hrv(
     r_peaks: &[usize],
@@ -21,26 +42,11 @@ pub(crate) fn hrv(
     rate: f64,
     duration_s: f64,
 ) -> Option<Hrv> {
-    let is_premature = {
-        let mut flags = vec![false; r_peaks.len()];
-        for p in premature {
-            flags[p.beat_index] = true;
-        }
-        flags
-    };
-    // Each NN interval with whether it directly follows the previous NN interval, since
-    // successive differences are taken only between adjacent intervals.
     let ms = 1000.0 / rate;
-    let mut nn: Vec<(f64, bool)> = Vec::new();
-    let mut previous_was_nn = false;
-    for k in 1..r_peaks.len() {
-        if is_premature[k] || is_premature[k - 1] {
-            previous_was_nn = false;
-            continue;
-        }
-        nn.push(((r_peaks[k] - r_peaks[k - 1]) as f64 * ms, previous_was_nn));
-        previous_was_nn = true;
-    }
+    let nn: Vec<(f64, bool)> = nn_intervals(r_peaks, premature)
+        .into_iter()
+        .map(|(samples, adjacent)| (samples as f64 * ms, adjacent))
+        .collect();
     if nn.len() < MIN_NN {
         return None;
     }
