@@ -184,37 +184,8 @@ fn ecg_record(plugins: &PathBuf, path: &std::path::Path, lead: usize, json: bool
         spec.description,
         report.duration_s
     );
-    println!("  beats: {}", report.beat_count);
-    if let Some(hr) = report.heart_rate {
-        println!(
-            "  heart rate: mean {:.0} bpm, min {:.0}, max {:.0}, resting {:.0}",
-            hr.mean_bpm, hr.min_bpm, hr.max_bpm, hr.resting_bpm
-        );
-    }
-    if let Some(hrv) = report.hrv {
-        println!(
-            "  HRV: SDNN {:.1} ms, RMSSD {:.1} ms, pNN50 {:.1}% over {} NN intervals",
-            hrv.sdnn_ms, hrv.rmssd_ms, hrv.pnn50_pct, hrv.nn_count
-        );
-    }
-    println!("  rhythm: {}", report.rhythm.criterion);
-    println!("  premature beats: {}", report.premature_beats.len());
-    if let Some(st) = report.st_deviation_mv {
-        println!(
-            "  ST deviation: {:+.3} mV (median of {} beats, J+{} ms)",
-            st.median_mv, st.beats_measured, st.measured_at_ms_after_j
-        );
-    }
-    println!(
-        "  signal quality: {:.2} ({:?})",
-        report.signal_quality.score, report.signal_quality.level
-    );
-    for a in &report.abnormalities {
-        println!(
-            "  [{:?}] {}: {}",
-            a.severity, a.kind, a.clinical_significance
-        );
-    }
+    println!("  beats        {}", report.beat_count);
+    print!("{}", report.summary());
     // `100` → `100.atr` (not `with_extension`, which would replace a dot in the name).
     let mut annotations = path.as_os_str().to_owned();
     annotations.push(".atr");

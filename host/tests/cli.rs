@@ -160,7 +160,7 @@ fn ecg_scores_record_100_against_its_annotations() -> Result<()> {
     );
     let text = String::from_utf8(out.stdout)?;
     assert!(text.contains("lead 0 (MLII), 1805.6 s at 360 Hz"), "{text}");
-    assert!(text.contains("  beats: 2273\n"), "{text}");
+    assert!(text.contains("  beats        2273\n"), "{text}");
     assert!(
         text.contains(
             "(2273 reference beats, 150 ms window): Se 100.00% +P 100.00% (TP 2273, FN 0, FP 0)"

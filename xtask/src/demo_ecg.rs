@@ -73,7 +73,8 @@ fn synthetic_strip(host: &Host, out: &mut String) -> Result<()> {
         100.0 * score.sensitivity().unwrap_or_default(),
         100.0 * score.positive_predictivity().unwrap_or_default()
     )?;
-    summary(&report, out)
+    out.push_str(&report.summary());
+    Ok(())
 }
 
 fn record_100(host: &Host, path: &std::path::Path, out: &mut String) -> Result<()> {
@@ -110,65 +111,7 @@ fn record_100(host: &Host, path: &std::path::Path, out: &mut String) -> Result<(
         100.0 * score.sensitivity().unwrap_or_default(),
         100.0 * score.positive_predictivity().unwrap_or_default()
     )?;
-    summary(&report, out)
-}
-
-/// The measures and abnormalities of `report`, one line each.
-pub fn summary(report: &AnalyzeOutput, out: &mut String) -> Result<()> {
-    if let Some(hr) = report.heart_rate {
-        writeln!(
-            out,
-            "  heart rate   mean {:.0} bpm · min {:.0} · max {:.0} · resting {:.0}",
-            hr.mean_bpm, hr.min_bpm, hr.max_bpm, hr.resting_bpm
-        )?;
-    }
-    if let Some(hrv) = report.hrv {
-        writeln!(
-            out,
-            "  HRV          SDNN {:.1} ms · RMSSD {:.1} ms · pNN50 {:.1}%",
-            hrv.sdnn_ms, hrv.rmssd_ms, hrv.pnn50_pct
-        )?;
-    }
-    let label = serde_json::to_value(report.rhythm.label)?;
-    writeln!(
-        out,
-        "  rhythm       {} — {}",
-        label.as_str().unwrap_or_default(),
-        report.rhythm.criterion
-    )?;
-    writeln!(
-        out,
-        "  premature    {} beat(s)",
-        report.premature_beats.len()
-    )?;
-    if let Some(st) = report.st_deviation_mv {
-        writeln!(
-            out,
-            "  ST           {:+.3} mV (median of {} beats, J+{:.0} ms)",
-            st.median_mv, st.beats_measured, st.measured_at_ms_after_j
-        )?;
-    }
-    let level = serde_json::to_value(report.signal_quality.level)?;
-    writeln!(
-        out,
-        "  quality      {:.2} {}",
-        report.signal_quality.score,
-        level.as_str().unwrap_or_default()
-    )?;
-    for a in &report.abnormalities {
-        let severity = serde_json::to_value(a.severity)?;
-        writeln!(
-            out,
-            "  ! {:<8} {}: {}",
-            severity.as_str().unwrap_or_default(),
-            a.kind,
-            a.clinical_significance
-        )?;
-        writeln!(out, "             → {}", a.recommended_action)?;
-    }
-    for r in &report.recommendations {
-        writeln!(out, "  · {r}")?;
-    }
+    out.push_str(&report.summary());
     Ok(())
 }
 

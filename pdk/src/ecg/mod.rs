@@ -7,6 +7,7 @@
 
 mod analyze;
 mod report;
+mod summary;
 
 pub use analyze::{AnalyzeInput, Patient, Sex, encode_i16};
 pub use report::{
