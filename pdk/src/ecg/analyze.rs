@@ -2,6 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
+pub use crate::host_fns::Sex;
+
 /// Input of `analyze`: exactly one of `samples_mv` and `samples_i16`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
@@ -73,20 +75,10 @@ pub struct Patient {
     /// Age in whole years, 0 to 130.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub age: Option<u32>,
-    /// Sex, for the sex-specific ST criteria.
+    /// Sex as the clinic records it (the `get_patient` host function's type), for the
+    /// sex-specific ST criteria; `other` gets the criteria's lowest threshold.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sex: Option<Sex>,
-}
-
-/// Sex, as the ST-elevation criteria distinguish it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[serde(rename_all = "snake_case")]
-pub enum Sex {
-    /// Female.
-    Female,
-    /// Male.
-    Male,
 }
 
 #[cfg(test)]

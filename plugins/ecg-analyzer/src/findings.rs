@@ -36,7 +36,7 @@ pub(crate) const REPORT_DISCLAIMER: &str = "Análise automática de ECG de deriv
 
 /// ST elevation from this height, mV, for the lead and patient (Thygesen 2018: ≥ 1 mm in leads
 /// other than V2–V3; in V2–V3 ≥ 2 mm in men ≥ 40 years, ≥ 2.5 mm in men < 40, ≥ 1.5 mm in
-/// women). Without age or sex in V2–V3, the lowest (1.5 mm) is used.
+/// women). In V2–V3 without age or sex, or with sex `other`, the lowest (1.5 mm) is used.
 pub(crate) fn st_elevation_threshold_mv(lead: Option<&str>, patient: Option<Patient>) -> f64 {
     let v2_v3 = lead.is_some_and(|l| matches!(l.trim().to_ascii_uppercase().as_str(), "V2" | "V3"));
     if !v2_v3 {
@@ -268,5 +268,9 @@ mod tests {
             0.15
         );
         assert_eq!(st_elevation_threshold_mv(Some("V2"), None), 0.15);
+        assert_eq!(
+            st_elevation_threshold_mv(Some("V2"), p(Sex::Other, 50)),
+            0.15
+        );
     }
 }
