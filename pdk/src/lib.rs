@@ -6,7 +6,7 @@
 //! - [`PluginInfo`], [`FunctionInfo`], [`Capability`] and [`ABI_VERSION`]: what `describe` returns;
 //! - [`PluginError`] and [`ErrorCode`]: how a plugin fails a call;
 //! - [`host_fns`]: the payloads of the host functions (`audit_log`, `get_patient`, `encrypt_phi`);
-//! - [`lgpd`], [`ecg`]: the wire types of the reference plugins' functions;
+//! - [`lgpd`], [`ecg`], [`lesion`]: the wire types of the reference plugins' functions;
 //! - [`schema`] (feature `schema`): the catalogue of JSON Schemas that `cargo xtask schemas` writes;
 //! - `export_plugin!` and `host` (wasm32 only): export `describe` and the plugin's functions with
 //!   one declaration, and call host functions.
@@ -28,10 +28,12 @@ mod error;
 #[cfg(target_arch = "wasm32")]
 mod guest;
 pub mod host_fns;
+pub mod lesion;
 pub mod lgpd;
 #[cfg(feature = "schema")]
 pub mod schema;
 mod schema_id;
+mod wire_name;
 
 pub use abi::{ABI_VERSION, DESCRIBE_FUNCTION, FunctionInfo, PluginInfo, PluginInfoError};
 pub use capability::{Capability, EXTISM_ENV_MODULE, HOST_FUNCTION_MODULE};
@@ -39,6 +41,7 @@ pub use error::{ErrorCode, PluginError};
 #[cfg(target_arch = "wasm32")]
 pub use guest::{host, run_describe, run_function};
 pub use schema_id::SchemaId;
+pub use wire_name::wire_name;
 
 /// Re-exported for `export_plugin!`, so that plugins need not name `extism-pdk` themselves.
 #[cfg(target_arch = "wasm32")]

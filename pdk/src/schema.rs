@@ -5,7 +5,7 @@
 
 use schemars::{JsonSchema, Schema, SchemaGenerator};
 
-use crate::{PluginError, PluginInfo, SchemaId, ecg, host_fns, lgpd};
+use crate::{PluginError, PluginInfo, SchemaId, ecg, host_fns, lesion, lgpd};
 
 /// One schema and the id it is published under.
 #[derive(Debug, Clone)]
@@ -42,6 +42,8 @@ pub fn catalog() -> Vec<SchemaEntry> {
         entry::<lgpd::RedactOutput>(SchemaId::output(lgpd::PLUGIN_NAME, lgpd::REDACT)),
         entry::<ecg::AnalyzeInput>(SchemaId::input(ecg::PLUGIN_NAME, ecg::ANALYZE)),
         entry::<ecg::AnalyzeOutput>(SchemaId::output(ecg::PLUGIN_NAME, ecg::ANALYZE)),
+        entry::<lesion::ScoreInput>(SchemaId::input(lesion::PLUGIN_NAME, lesion::SCORE)),
+        entry::<lesion::ScoreOutput>(SchemaId::output(lesion::PLUGIN_NAME, lesion::SCORE)),
     ];
     all.sort_by(|a, b| a.id.cmp(&b.id));
     all
