@@ -112,6 +112,7 @@ fn list_and_inspect_describe_the_plugins() -> Result<()> {
     assert_eq!(
         listing,
         "ecg-analyzer         0.1.0    cardiology   functions: analyze  capabilities: none\n\
+         lesion-risk          0.1.0    dermatology  functions: score  capabilities: none\n\
          lgpd-analyzer        0.1.0    privacy      functions: analyze, redact  capabilities: none\n"
     );
 

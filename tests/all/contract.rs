@@ -96,3 +96,19 @@ fn the_ecg_analyzer_is_in_the_index() -> Result<()> {
     );
     Ok(())
 }
+
+#[test]
+fn the_lesion_risk_scorer_is_in_the_index() -> Result<()> {
+    let index = index()?;
+    let entry = index.get("lesion-risk").expect("lesion-risk is built");
+    assert_eq!(entry.functions, ["score"]);
+    assert!(entry.capabilities.is_empty());
+    assert_eq!(entry.specialty, "dermatology");
+    // Issue #6's budget for the optimised module.
+    let size = std::fs::metadata(plugins_dir().join("lesion-risk.wasm"))?.len();
+    assert!(
+        size <= 200_000,
+        "lesion-risk.wasm is {size} bytes, over its 200,000-byte budget"
+    );
+    Ok(())
+}

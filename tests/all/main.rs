@@ -5,6 +5,7 @@
 mod contract;
 mod ecg;
 mod fixtures;
+mod lesion;
 mod lgpd;
 mod limits;
 mod loading;

@@ -13,14 +13,15 @@ use xshell::cmd;
 use crate::build_plugins::{self, Options};
 
 /// `(package, bench target)` pairs that `cargo xtask bench` runs.
-const BENCHES: [(&str, &str); 3] = [
+const BENCHES: [(&str, &str); 4] = [
     ("medplug-host", "host"),
     ("conformance", "lgpd"),
     ("conformance", "ecg"),
+    ("conformance", "lesion"),
 ];
 
 /// Durations to report against a goal: `(what, bench, goal in ms)`.
-const DURATIONS: [(&str, &str, Option<f64>); 3] = [
+const DURATIONS: [(&str, &str, Option<f64>); 5] = [
     (
         "ecg-analyzer native (record 100, 30 min)",
         "ecg_record_100/native",
@@ -34,6 +35,16 @@ const DURATIONS: [(&str, &str, Option<f64>); 3] = [
     (
         "ecg-analyzer wasm end to end, samples_mv",
         "ecg_record_100/wasm_samples_mv",
+        None,
+    ),
+    (
+        "lesion-risk native (1,000 lesions)",
+        "lesion_1000/native",
+        None,
+    ),
+    (
+        "lesion-risk wasm end to end (1,000 lesions)",
+        "lesion_1000/wasm",
         None,
     ),
 ];
@@ -68,7 +79,7 @@ const THROUGHPUTS: [(&str, &str, f64, Option<f64>); 5] = [
 ];
 
 /// A ratio to report: `(what, numerator, denominator, goal)`, benches named `group/id`.
-const RATIOS: [(&str, &str, &str, Option<f64>); 3] = [
+const RATIOS: [(&str, &str, &str, Option<f64>); 4] = [
     (
         "host overhead per call (host / raw extism)",
         "call_64b/medplug_host",
@@ -86,6 +97,12 @@ const RATIOS: [(&str, &str, &str, Option<f64>); 3] = [
         "ecg_record_100/wasm_samples_i16",
         "ecg_record_100/native",
         Some(1.5),
+    ),
+    (
+        "lesion-risk wasm / native (1,000 lesions)",
+        "lesion_1000/wasm",
+        "lesion_1000/native",
+        None,
     ),
 ];
 

@@ -43,6 +43,8 @@ pub fn run() -> Result<()> {
     print!("{}", lgpd_report(&host)?);
     println!();
     print!("{}", crate::demo_ecg::ecg_report(&host)?);
+    println!();
+    print!("{}", crate::demo_lesion::lesion_report(&host)?);
     Ok(())
 }
 

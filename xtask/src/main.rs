@@ -16,6 +16,7 @@ mod bench;
 mod build_plugins;
 mod demo;
 mod demo_ecg;
+mod demo_lesion;
 mod fetch_mitdb;
 mod schemas;
 mod test;
