@@ -6,7 +6,7 @@
 //! - [`PluginInfo`], [`FunctionInfo`], [`Capability`] and [`ABI_VERSION`]: what `describe` returns;
 //! - [`PluginError`] and [`ErrorCode`]: how a plugin fails a call;
 //! - [`host_fns`]: the payloads of the host functions (`audit_log`, `get_patient`, `encrypt_phi`);
-//! - [`lgpd`], [`ecg`], [`lesion`]: the wire types of the reference plugins' functions;
+//! - [`lgpd`], [`ecg`], [`lesion`], [`claims`]: the wire types of the reference plugins' functions;
 //! - [`schema`] (feature `schema`): the catalogue of JSON Schemas that `cargo xtask schemas` writes;
 //! - `export_plugin!` and `host` (wasm32 only): export `describe` and the plugin's functions with
 //!   one declaration, and call host functions.
@@ -23,6 +23,7 @@
 
 mod abi;
 mod capability;
+pub mod claims;
 pub mod ecg;
 mod error;
 #[cfg(target_arch = "wasm32")]

@@ -5,7 +5,7 @@
 
 use schemars::{JsonSchema, Schema, SchemaGenerator};
 
-use crate::{PluginError, PluginInfo, SchemaId, ecg, host_fns, lesion, lgpd};
+use crate::{PluginError, PluginInfo, SchemaId, claims, ecg, host_fns, lesion, lgpd};
 
 /// One schema and the id it is published under.
 #[derive(Debug, Clone)]
@@ -42,6 +42,8 @@ pub fn catalog() -> Vec<SchemaEntry> {
         entry::<lgpd::RedactOutput>(SchemaId::output(lgpd::PLUGIN_NAME, lgpd::REDACT)),
         entry::<ecg::AnalyzeInput>(SchemaId::input(ecg::PLUGIN_NAME, ecg::ANALYZE)),
         entry::<ecg::AnalyzeOutput>(SchemaId::output(ecg::PLUGIN_NAME, ecg::ANALYZE)),
+        entry::<claims::ExtractInput>(SchemaId::input(claims::PLUGIN_NAME, claims::EXTRACT)),
+        entry::<claims::ExtractOutput>(SchemaId::output(claims::PLUGIN_NAME, claims::EXTRACT)),
         entry::<lesion::ScoreInput>(SchemaId::input(lesion::PLUGIN_NAME, lesion::SCORE)),
         entry::<lesion::ScoreOutput>(SchemaId::output(lesion::PLUGIN_NAME, lesion::SCORE)),
     ];
