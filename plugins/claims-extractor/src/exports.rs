@@ -1,0 +1,6 @@
+//! The plugin's wasm exports: the only file that touches the PDK's guest glue.
+
+medplug_pdk::export_plugin! {
+    describe: crate::plugin_info,
+    extract: crate::extract,
+}

@@ -1,0 +1,233 @@
+//! `extract`: splits the text into sentences, reads each one, and reports the claims with
+//! their flags and a summary.
+
+use std::sync::OnceLock;
+
+use medplug_pdk::PluginError;
+use medplug_pdk::claims::{
+    Assertiveness, Claim, ClaimType, ComplianceStatus, Entity, ExtractInput, ExtractOutput,
+    Language, LanguageChoice, Summary,
+};
+
+use crate::lexicon::Lexicon;
+use crate::{cues_en, cues_pt, entities, language, reading, rules, sentences, words};
+
+/// Largest text accepted, bytes: a long article is about 100 KB; the cap bounds the work.
+pub(crate) const MAX_CONTENT_BYTES: usize = 4 << 20;
+
+fn lexicon(language: Language) -> &'static Lexicon {
+    static PT: OnceLock<Lexicon> = OnceLock::new();
+    static EN: OnceLock<Lexicon> = OnceLock::new();
+    match language {
+        Language::Pt => PT.get_or_init(|| Lexicon::new(cues_pt::CUES)),
+        Language::En => EN.get_or_init(|| Lexicon::new(cues_en::CUES)),
+    }
+}
+
+fn entity_lexicon() -> &'static Lexicon {
+    static ENTITIES: OnceLock<Lexicon> = OnceLock::new();
+    ENTITIES.get_or_init(|| Lexicon::new(entities::ENTITIES))
+}
+
+/// Extracts the claims of `input.content`.
+///
+/// Errors: `invalid_input` for a text over 4 MiB.
+pub fn extract(input: ExtractInput) -> Result<ExtractOutput, PluginError> {
+    let text = input.content.as_str();
+    if text.len() > MAX_CONTENT_BYTES {
+        return Err(PluginError::invalid_input(format!(
+            "`content` is {} bytes, more than {MAX_CONTENT_BYTES}: split the text",
+            text.len()
+        )));
+    }
+    let language = match input.language {
+        LanguageChoice::Pt => Language::Pt,
+        LanguageChoice::En => Language::En,
+        LanguageChoice::Auto => language::detect(&words::words(text, 0, text.len())),
+    };
+    let cues = lexicon(language);
+    let sentences = sentences::split(text);
+    let mut claims = Vec::new();
+    for (index, sentence) in sentences.iter().enumerate() {
+        let own = &text[sentence.byte_start..sentence.byte_end];
+        let words = words::words(text, sentence.byte_start, sentence.byte_end);
+        let matches = cues.find(&words);
+        let named = entity_lexicon().find(&words);
+        let span = (sentence.byte_start, sentence.byte_end);
+        let reading = reading::read(text, span, &words, &matches, &named);
+        let Some(claim_type) = reading.claim_type else {
+            continue;
+        };
+        let char_at =
+            |byte: usize| sentence.start + text[sentence.byte_start..byte].chars().count();
+        let entities = reading
+            .entities
+            .iter()
+            .map(|&(kind, first, end)| {
+                let (from, to) = (words[first].start, words[end - 1].end);
+                Entity {
+                    kind,
+                    text: text[from..to].to_owned(),
+                    start: char_at(from),
+                    end: char_at(to),
+                }
+            })
+            .collect();
+        let flags = rules::flags(&reading, claim_type);
+        claims.push(Claim {
+            text: own.to_owned(),
+            start: sentence.start,
+            end: sentence.end,
+            sentence_index: index,
+            claim_type,
+            assertiveness: reading.assertiveness,
+            entities,
+            requires_evidence: requires_evidence(claim_type, reading.assertiveness)
+                && reading.evidence.is_none(),
+            evidence: reading.evidence,
+            flags,
+        });
+    }
+    let flagged_count = claims.iter().filter(|c| !c.flags.is_empty()).count();
+    let unsupported_count = claims.iter().filter(|c| c.requires_evidence).count();
+    let compliance_status = if flagged_count > 0 {
+        ComplianceStatus::NonCompliant
+    } else if unsupported_count > 0 {
+        ComplianceStatus::NeedsReview
+    } else {
+        ComplianceStatus::Compliant
+    };
+    Ok(ExtractOutput {
+        language,
+        specialty: input.specialty,
+        summary: Summary {
+            sentence_count: sentences.len(),
+            claim_count: claims.len(),
+            flagged_count,
+            unsupported_count,
+            compliance_status,
+        },
+        claims,
+    })
+}
+
+/// Whether an assertive claim of this type needs a source: claims about effects, risks,
+/// numbers and diagnoses do; prices and testimonials do not.
+fn requires_evidence(claim_type: ClaimType, assertiveness: Assertiveness) -> bool {
+    assertiveness == Assertiveness::Assertive
+        && !matches!(
+            claim_type,
+            ClaimType::PricePromotion | ClaimType::Testimonial
+        )
+}
+
+#[cfg(test)]
+mod tests {
+    use medplug_pdk::ErrorCode;
+    use medplug_pdk::claims::{EntityKind, EvidenceKind, Severity};
+
+    use super::*;
+
+    fn claims(text: &str) -> Vec<Claim> {
+        extract(ExtractInput::new(text)).expect("extracts").claims
+    }
+
+    #[test]
+    fn a_promise_is_flagged_and_its_hedged_and_negated_forms_are_not() {
+        let found = claims(
+            "Nosso laser elimina o melasma em uma sessão. O laser pode reduzir o melasma. \
+             O laser não cura o melasma.",
+        );
+        let summary: Vec<(ClaimType, Assertiveness, Vec<&str>)> = found
+            .iter()
+            .map(|c| {
+                let rules = c.flags.iter().map(|f| f.rule.as_str()).collect();
+                (c.claim_type, c.assertiveness, rules)
+            })
+            .collect();
+        assert_eq!(
+            summary,
+            [
+                (
+                    ClaimType::Cure,
+                    Assertiveness::Assertive,
+                    vec!["cfm_cure_promise"]
+                ),
+                (ClaimType::Efficacy, Assertiveness::Hedged, vec![]),
+                (ClaimType::Cure, Assertiveness::Negated, vec![]),
+            ]
+        );
+        assert_eq!(found[0].flags[0].severity, Severity::High);
+        assert!(found[0].flags[0].reason.contains("CFM 2.336/2023, Art. 11"));
+    }
+
+    #[test]
+    fn offsets_are_characters_and_entities_and_sources_are_reported() {
+        let text = "Introdução. Segundo a OMS, a vacina previne o sarampo (doi:10.1000/x.1).";
+        let found = claims(text);
+        assert_eq!(found.len(), 1);
+        let claim = &found[0];
+        assert_eq!((claim.start, claim.end, claim.sentence_index), (12, 72, 1));
+        let chars: Vec<char> = text.chars().collect();
+        let quoted: String = chars[claim.start..claim.end].iter().collect();
+        assert_eq!(quoted, claim.text);
+        let evidence = claim.evidence.as_ref().expect("cites");
+        assert_eq!(
+            (evidence.kind, evidence.text.as_str()),
+            (EvidenceKind::Doi, "doi:10.1000/x.1")
+        );
+        assert!(!claim.requires_evidence);
+        let named: Vec<(EntityKind, &str, usize)> = claim
+            .entities
+            .iter()
+            .map(|e| (e.kind, e.text.as_str(), e.start))
+            .collect();
+        assert_eq!(
+            named,
+            [
+                (EntityKind::Intervention, "vacina", 29),
+                (EntityKind::Condition, "sarampo", 46)
+            ]
+        );
+    }
+
+    #[test]
+    fn the_summary_says_whether_the_text_may_be_published() {
+        let verdict = |text: &str| extract(ExtractInput::new(text)).expect("extracts").summary;
+        let clean = verdict("Agende sua consulta pelo telefone (11) 3333-4444.");
+        assert_eq!(
+            (clean.claim_count, clean.compliance_status),
+            (0, ComplianceStatus::Compliant)
+        );
+        let unsourced = verdict("O protetor solar reduz o risco de melanoma.");
+        assert_eq!(unsourced.compliance_status, ComplianceStatus::NeedsReview);
+        let flagged = verdict("Somos a melhor clínica do Brasil! Resultado garantido.");
+        assert_eq!(
+            (
+                flagged.claim_count,
+                flagged.flagged_count,
+                flagged.compliance_status
+            ),
+            (2, 2, ComplianceStatus::NonCompliant)
+        );
+    }
+
+    #[test]
+    fn english_is_detected_and_read_with_its_own_list() {
+        let output = extract(ExtractInput::new(
+            "Our clinic is the best in town. This cream may help fade dark spots.",
+        ))
+        .expect("extracts");
+        assert_eq!(output.language, Language::En);
+        let rules: Vec<usize> = output.claims.iter().map(|c| c.flags.len()).collect();
+        assert_eq!(rules, [1, 0]);
+    }
+
+    #[test]
+    fn a_text_over_the_cap_is_invalid_input() {
+        let error =
+            extract(ExtractInput::new("a".repeat(MAX_CONTENT_BYTES + 1))).expect_err("too large");
+        assert_eq!(error.code, ErrorCode::InvalidInput);
+        assert!(error.message.starts_with("`content` is 4194305 bytes"));
+    }
+}

@@ -1,0 +1,59 @@
+//! # claims-extractor — medical claims in health content, flagged against Brazilian rules
+//!
+//! The compliance reference plugin: stage two of the content pipeline, after the LGPD
+//! analyzer. [`extract`] splits a Portuguese or English text into sentences (`sentences.rs`),
+//! reads each one's folded words (`words.rs`) against phrase lists (`lexicon.rs`,
+//! `cues_pt.rs`, `cues_en.rs`, `entities.rs`) to decide whether it makes a medical claim, of
+//! which type, how assertively and on what source (`reading.rs`), and flags what CFM
+//! Resolution 2.336/2023 and ANVISA RDC 96/2008 forbid (`rules.rs`).
+//!
+//! The algorithm is plain Rust, unit-tested and measured on a labelled corpus natively
+//! (`tests/corpus/claims-extractor/`); `exports.rs` is the only wasm glue.
+
+mod cue;
+mod cues_en;
+mod cues_pt;
+mod entities;
+#[cfg(target_arch = "wasm32")]
+mod exports;
+mod extractor;
+mod language;
+mod lexicon;
+mod reading;
+mod rules;
+mod sentences;
+mod words;
+
+pub use extractor::extract;
+
+use medplug_pdk::{ABI_VERSION, FunctionInfo, PluginInfo, SchemaId, claims};
+
+/// What `describe` returns.
+pub fn plugin_info() -> PluginInfo {
+    PluginInfo {
+        name: claims::PLUGIN_NAME.to_owned(),
+        version: env!("CARGO_PKG_VERSION").to_owned(),
+        abi_version: ABI_VERSION,
+        specialty: claims::SPECIALTY.to_owned(),
+        description: "finds the medical claims of a Portuguese or English text and flags what \
+                      CFM 2.336/2023 and ANVISA RDC 96/2008 forbid"
+            .to_owned(),
+        functions: vec![FunctionInfo {
+            name: claims::EXTRACT.to_owned(),
+            input_schema: SchemaId::input(claims::PLUGIN_NAME, claims::EXTRACT),
+            output_schema: SchemaId::output(claims::PLUGIN_NAME, claims::EXTRACT),
+        }],
+        capabilities: Vec::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn plugin_info_follows_abi_v1() {
+        let info = super::plugin_info();
+        assert_eq!(info.validate(), Ok(()));
+        assert_eq!(info.id(), "claims-extractor@0.1.0");
+        assert_eq!(info.specialty, "compliance");
+    }
+}

@@ -1,0 +1,242 @@
+//! What one sentence says: whether it is a claim, of which type, how assertive, what source it
+//! cites and what it names, read from the phrase matches (`lexicon.rs`) and the sentence's
+//! shape.
+//!
+//! A sentence is a claim when a phrase of a claim type is in it, unless it is a question or a
+//! heading in title case ("Adult Acne: What Actually Works"). A testimonial is recognised by
+//! its shape: a quotation followed by a dash and who said it. When several types are present
+//! the most specific wins, in this order: testimonial, price, guarantee, cure, comparison,
+//! safety, prevention, diagnosis, numbers, efficacy.
+
+use medplug_pdk::claims::{Assertiveness, ClaimType, EntityKind, Evidence, EvidenceKind};
+
+use crate::cue::Cue;
+use crate::lexicon::Match;
+use crate::words::Word;
+
+/// The claim types, most specific first (see the module's documentation).
+const TYPE_ORDER: [ClaimType; 10] = [
+    ClaimType::Testimonial,
+    ClaimType::PricePromotion,
+    ClaimType::Guarantee,
+    ClaimType::Cure,
+    ClaimType::Comparative,
+    ClaimType::Safety,
+    ClaimType::Prevention,
+    ClaimType::Diagnostic,
+    ClaimType::Statistical,
+    ClaimType::Efficacy,
+];
+
+/// A sentence read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Reading {
+    /// The claim's type; `None` when the sentence is not a claim.
+    pub claim_type: Option<ClaimType>,
+    /// How it is said.
+    pub assertiveness: Assertiveness,
+    /// The source it cites.
+    pub evidence: Option<Evidence>,
+    /// Entities it names: kind and word span.
+    pub entities: Vec<(EntityKind, usize, usize)>,
+    /// The cues found, with overlapping negations already set aside.
+    pub cues: Vec<Cue>,
+}
+
+impl Reading {
+    /// Whether a cue is present.
+    pub fn has(&self, cue: Cue) -> bool {
+        self.cues.contains(&cue)
+    }
+}
+
+/// Reads the sentence `text[from..to]`, whose words are `words` (offsets into `text`), with
+/// `matches` from the language's cue list and `entities` from the entity list.
+pub(crate) fn read(
+    text: &str,
+    (from, to): (usize, usize),
+    words: &[Word],
+    matches: &[Match],
+    entities: &[Match],
+) -> Reading {
+    let own = &text[from..to];
+    let testimonial = is_testimonial(own);
+    // A negation inside a phrase that asserts (não causa, sem efeitos colaterais, nunca mais)
+    // does not negate the claim; a lure inside a safety promise ("risk-free") is not a price;
+    // no cue counts inside an idiom ("câncer de pele não melanoma", "free of glasses").
+    let set_aside = |m: &Match| {
+        matches.iter().any(|o| {
+            overlaps(m, o)
+                && match (m.cue, o.cue) {
+                    (Cue::Idiom, _) => false,
+                    (_, Cue::Idiom) => true,
+                    (Cue::Negation, other) => matches!(
+                        other,
+                        Cue::SafetyAssertion | Cue::SafetyPromise | Cue::TestimonialPromise
+                    ),
+                    (Cue::Lure, other) => other == Cue::SafetyPromise,
+                    _ => false,
+                }
+        })
+    };
+    let cues: Vec<Cue> = matches
+        .iter()
+        .filter(|m| !set_aside(m))
+        .map(|m| m.cue)
+        .collect();
+    let mut types: Vec<ClaimType> = cues.iter().filter_map(|c| implied_type(*c)).collect();
+    if testimonial {
+        types.push(ClaimType::Testimonial);
+    }
+    let not_a_claim = own.trim_end().ends_with('?') || is_title_case_heading(own);
+    let claim_type = if not_a_claim {
+        None
+    } else {
+        TYPE_ORDER.into_iter().find(|t| types.contains(t))
+    };
+    let assertiveness = if testimonial || cues.contains(&Cue::SafetyAssertion) {
+        Assertiveness::Assertive
+    } else if cues.contains(&Cue::Negation) {
+        Assertiveness::Negated
+    } else if cues.contains(&Cue::Hedge) {
+        Assertiveness::Hedged
+    } else {
+        Assertiveness::Assertive
+    };
+    Reading {
+        claim_type,
+        assertiveness,
+        evidence: evidence(text, words, matches),
+        entities: entities
+            .iter()
+            .filter_map(|m| match m.cue {
+                Cue::Entity(kind) => Some((kind, m.first, m.end)),
+                _ => None,
+            })
+            .collect(),
+        cues,
+    }
+}
+
+/// The claim type a cue implies on its own.
+fn implied_type(cue: Cue) -> Option<ClaimType> {
+    match cue {
+        Cue::Claim(t) => Some(t),
+        Cue::Superlative | Cue::OnlyAlternative => Some(ClaimType::Comparative),
+        Cue::SafetyPromise | Cue::SafetyAssertion => Some(ClaimType::Safety),
+        Cue::Lure => Some(ClaimType::PricePromotion),
+        Cue::CurableDisease => Some(ClaimType::Cure),
+        _ => None,
+    }
+}
+
+fn overlaps(a: &Match, b: &Match) -> bool {
+    a.first < b.end && b.first < a.end
+}
+
+/// A quotation followed by a dash and who said it: `"…" – Carla, paciente`.
+fn is_testimonial(text: &str) -> bool {
+    let Some(rest) = text.strip_prefix(['"', '“']) else {
+        return false;
+    };
+    rest.char_indices()
+        .find(|(_, c)| matches!(c, '"' | '”'))
+        .is_some_and(|(close, quote)| {
+            rest[close + quote.len_utf8()..]
+                .trim_start()
+                .starts_with(['–', '—', '-'])
+        })
+}
+
+/// A line with no closing stop whose longer words are mostly capitalised: a heading.
+fn is_title_case_heading(text: &str) -> bool {
+    if text.trim_end().ends_with(['.', '!', '…']) {
+        return false;
+    }
+    let long: Vec<&str> = text
+        .split(|c: char| !c.is_alphabetic())
+        .filter(|w| w.chars().count() >= 4)
+        .collect();
+    let title = long
+        .iter()
+        .filter(|w| {
+            let mut chars = w.chars();
+            chars.next().is_some_and(char::is_uppercase) && chars.all(char::is_lowercase)
+        })
+        .count();
+    long.len() >= 2 && title * 3 >= long.len() * 2
+}
+
+/// The strongest citation in the sentence: a DOI, a PubMed id, an author and year, a
+/// publication, then an authority. An acronym authority (WHO, NICE, OMS) counts only in
+/// capitals, so that "who" and "nice" stay words. Offsets are into `text`.
+fn evidence(text: &str, words: &[Word], matches: &[Match]) -> Option<Evidence> {
+    let rank = |kind: EvidenceKind| match kind {
+        EvidenceKind::Doi => 0,
+        EvidenceKind::Pmid => 1,
+        EvidenceKind::AuthorYear => 2,
+        EvidenceKind::Publication => 3,
+        EvidenceKind::Authority => 4,
+    };
+    matches
+        .iter()
+        .filter_map(|m| match m.cue {
+            Cue::Evidence(kind) => Some((kind, m)),
+            _ => None,
+        })
+        .filter(|(kind, m)| {
+            let raw = &text[words[m.first].start..words[m.end - 1].end];
+            *kind != EvidenceKind::Authority
+                || m.end - m.first > 1
+                || raw.chars().count() > 5
+                || raw.chars().all(|c| !c.is_lowercase())
+        })
+        .min_by_key(|(kind, m)| (rank(*kind), m.first))
+        .map(|(kind, m)| Evidence {
+            kind,
+            text: text[words[m.first].start..citation_end(text, words, m)].to_owned(),
+        })
+}
+
+/// Where a citation's text ends, in bytes of the text: a DOI or PubMed id runs on to the next
+/// white space, `)` or `;` (`doi:10.1000/jdr.2019.0412`, `PMID: 31234567`).
+fn citation_end(text: &str, words: &[Word], m: &Match) -> usize {
+    let end = words[m.end - 1].end;
+    if !matches!(words[m.first].folded.as_str(), "doi" | "pmid") {
+        return end;
+    }
+    let mut at = end;
+    let mut started = false;
+    for c in text[end..].chars() {
+        let separator = c == ':' || c == ' ';
+        if (started && (c.is_whitespace() || c == ')' || c == ';'))
+            || (!started && !separator && c.is_whitespace())
+        {
+            break;
+        }
+        started |= !separator;
+        at += c.len_utf8();
+    }
+    at
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn testimonials_and_headings_are_recognised_by_shape() {
+        assert!(is_testimonial("\"Perdi 8 kg!\" – Patrícia, aluna"));
+        assert!(is_testimonial("“I was back in two weeks.” — R.M., patient"));
+        assert!(!is_testimonial(
+            "Leia também: \"Protetor solar: qual FPS escolher?\""
+        ));
+        assert!(is_title_case_heading("Adult Acne: What Actually Works"));
+        assert!(!is_title_case_heading(
+            "Resultado GARANTIDO já na primeira sessão"
+        ));
+        assert!(!is_title_case_heading(
+            "Hanseníase tem tratamento e tem cura"
+        ));
+    }
+}

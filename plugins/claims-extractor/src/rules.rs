@@ -1,0 +1,166 @@
+//! The rules a claim breaks, each with its source. Only assertive claims are judged: a hedged
+//! ("pode ajudar") or negated ("não cura") claim promises nothing.
+//!
+//! - CFM Resolução 2.336/2023 (publicidade médica, in force since 11 March 2024), Art. 11:
+//!   no guarantee of results and no promise of cure (medicine is an obligation of means), no
+//!   sensationalism and no superlatives ("o melhor", "único", "100% eficaz"), no price used
+//!   as a lure (discounts, gifts, raffles), testimonials without superiority or promised
+//!   results, before-and-after pictures only as education.
+//! - ANVISA RDC 96/2008 (propaganda de medicamentos): no "seguro", "sem efeitos colaterais"
+//!   or "natural" as proof of safety, no medicine as the only alternative, no promise of cure
+//!   by a medicine, no prescription-only medicine advertised to the public.
+
+use medplug_pdk::claims::{Assertiveness, ClaimType, EntityKind, Flag, Severity};
+
+use crate::cue::Cue;
+use crate::reading::Reading;
+
+/// A rule: id, severity and the pt-BR reason with its source.
+struct Rule {
+    id: &'static str,
+    severity: Severity,
+    reason: &'static str,
+}
+
+const GUARANTEE: Rule = Rule {
+    id: "cfm_guarantee",
+    severity: Severity::High,
+    reason: "Garantia de resultado: vedada pela Resolução CFM 2.336/2023, Art. 11 (a medicina \
+             é atividade-meio, não de resultado).",
+};
+const RISK_FREE_PROCEDURE: Rule = Rule {
+    id: "cfm_risk_free",
+    severity: Severity::High,
+    reason: "Procedimento apresentado como isento de riscos: garantia de resultado vedada pela \
+             Resolução CFM 2.336/2023, Art. 11.",
+};
+const CURE: Rule = Rule {
+    id: "cfm_cure_promise",
+    severity: Severity::High,
+    reason: "Promessa de cura: vedada pela Resolução CFM 2.336/2023, Art. 11.",
+};
+const MEDICINE_CURE: Rule = Rule {
+    id: "anvisa_cure_promise",
+    severity: Severity::High,
+    reason: "Promessa de cura atribuída a medicamento ou produto: vedada pela ANVISA RDC \
+             96/2008 (propaganda de medicamentos).",
+};
+const SUPERLATIVE: Rule = Rule {
+    id: "cfm_superlative",
+    severity: Severity::High,
+    reason: "Superlativo ou exclusividade (\"o melhor\", \"único\", \"nº 1\"): autopromoção \
+             vedada pela Resolução CFM 2.336/2023, Art. 11.",
+};
+const ONLY_ALTERNATIVE: Rule = Rule {
+    id: "anvisa_only_alternative",
+    severity: Severity::High,
+    reason: "Medicamento ou produto apresentado como única alternativa: vedado pela ANVISA RDC \
+             96/2008.",
+};
+const SAFETY: Rule = Rule {
+    id: "anvisa_safety_claim",
+    severity: Severity::High,
+    reason: "Produto apresentado como seguro, natural ou sem efeitos colaterais: vedado pela \
+             ANVISA RDC 96/2008.",
+};
+const PRESCRIPTION: Rule = Rule {
+    id: "anvisa_prescription_to_public",
+    severity: Severity::High,
+    reason: "Medicamento de venda sob prescrição anunciado ao público: a ANVISA RDC 96/2008 \
+             restringe sua propaganda aos profissionais habilitados a prescrevê-lo.",
+};
+const LURE: Rule = Rule {
+    id: "cfm_price_lure",
+    severity: Severity::Medium,
+    reason: "Preço usado como chamariz (desconto, brinde, gratuidade, sorteio): vedado pela \
+             Resolução CFM 2.336/2023, Art. 11; o preço pode ser divulgado sem promoção.",
+};
+const BEFORE_AFTER: Rule = Rule {
+    id: "cfm_before_after",
+    severity: Severity::Medium,
+    reason: "Antes e depois como promessa de resultado: a Resolução CFM 2.336/2023 só o admite \
+             com caráter educativo, sem sensacionalismo.",
+};
+const SENSATIONAL: Rule = Rule {
+    id: "cfm_sensationalism",
+    severity: Severity::High,
+    reason: "Sensacionalismo (\"milagroso\", \"100% de sucesso\", estatística própria como \
+             propaganda): vedado pela Resolução CFM 2.336/2023, Art. 11.",
+};
+const TESTIMONIAL: Rule = Rule {
+    id: "cfm_testimonial",
+    severity: Severity::High,
+    reason: "Depoimento que sugere superioridade ou resultado garantido a outros pacientes: \
+             vedado pela Resolução CFM 2.336/2023, Art. 11.",
+};
+
+/// The flags of a claim read as `reading`, of type `claim_type`.
+pub(crate) fn flags(reading: &Reading, claim_type: ClaimType) -> Vec<Flag> {
+    if reading.assertiveness != Assertiveness::Assertive {
+        return Vec::new();
+    }
+    let has = |cue| reading.has(cue);
+    let names = |kind| reading.entities.iter().any(|(k, _, _)| *k == kind);
+    let medicine = has(Cue::PrescriptionDrug) || names(EntityKind::Substance);
+    let mut broken: Vec<&Rule> = Vec::new();
+    if has(Cue::Claim(ClaimType::Guarantee)) {
+        broken.push(&GUARANTEE);
+    }
+    if has(Cue::Claim(ClaimType::Cure)) && !has(Cue::CurableDisease) && reading.evidence.is_none() {
+        broken.push(if medicine { &MEDICINE_CURE } else { &CURE });
+    }
+    if has(Cue::Superlative) {
+        broken.push(&SUPERLATIVE);
+    }
+    if has(Cue::OnlyAlternative) {
+        broken.push(if medicine {
+            &ONLY_ALTERNATIVE
+        } else {
+            &SUPERLATIVE
+        });
+    }
+    if has(Cue::SafetyPromise) {
+        let product = medicine || names(EntityKind::Substance);
+        broken.push(if product {
+            &SAFETY
+        } else {
+            &RISK_FREE_PROCEDURE
+        });
+    }
+    if has(Cue::PrescriptionDrug)
+        && (has(Cue::PurchaseUrge)
+            || has(Cue::Lure)
+            || has(Cue::Claim(ClaimType::PricePromotion))
+            || has(Cue::BodyPromise)
+            || has(Cue::Claim(ClaimType::Guarantee)))
+    {
+        broken.push(&PRESCRIPTION);
+    }
+    if has(Cue::Lure) {
+        broken.push(&LURE);
+    }
+    if has(Cue::BeforeAfter) {
+        broken.push(&BEFORE_AFTER);
+    }
+    if has(Cue::Sensational) {
+        broken.push(&SENSATIONAL);
+    }
+    if claim_type == ClaimType::Testimonial
+        && (has(Cue::Superlative)
+            || has(Cue::TestimonialPromise)
+            || has(Cue::Claim(ClaimType::Guarantee)))
+    {
+        broken.push(&TESTIMONIAL);
+    }
+    let mut out: Vec<Flag> = Vec::new();
+    for rule in broken {
+        if !out.iter().any(|f| f.rule == rule.id) {
+            out.push(Flag {
+                rule: rule.id.to_owned(),
+                severity: rule.severity,
+                reason: rule.reason.to_owned(),
+            });
+        }
+    }
+    out
+}
