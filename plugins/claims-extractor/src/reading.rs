@@ -194,30 +194,76 @@ fn evidence(text: &str, words: &[Word], matches: &[Match]) -> Option<Evidence> {
         .min_by_key(|(kind, m)| (rank(*kind), m.first))
         .map(|(kind, m)| Evidence {
             kind,
-            text: text[words[m.first].start..citation_end(text, words, m)].to_owned(),
+            text: text[citation_start(text, words, m)..citation_end(text, words, m)].to_owned(),
         })
 }
 
+/// Where a citation's text starts, in bytes of the text: "et al" takes the author before it.
+fn citation_start(text: &str, words: &[Word], m: &Match) -> usize {
+    let start = words[m.first].start;
+    match m.first.checked_sub(1) {
+        Some(author)
+            if words[m.first].folded == "et"
+                && text[words[author].start..].starts_with(char::is_uppercase) =>
+        {
+            words[author].start
+        }
+        _ => start,
+    }
+}
+
 /// Where a citation's text ends, in bytes of the text: a DOI or PubMed id runs on to the next
-/// white space, `)` or `;` (`doi:10.1000/jdr.2019.0412`, `PMID: 31234567`).
+/// white space, `)` or `;` (`doi:10.1000/jdr.2019.0412`, `PMID: 31234567`); a named source
+/// runs on over the rest of its name and a bracketed acronym ("Sociedade Brasileira de
+/// Dermatologia (SBD)", "New England Journal of Medicine").
 fn citation_end(text: &str, words: &[Word], m: &Match) -> usize {
-    let end = words[m.end - 1].end;
-    if !matches!(words[m.first].folded.as_str(), "doi" | "pmid") {
+    let mut end = words[m.end - 1].end;
+    if matches!(words[m.first].folded.as_str(), "doi" | "pmid") {
+        let mut started = false;
+        for c in text[end..].chars() {
+            let separator = c == ':' || c == ' ';
+            if started && (c.is_whitespace() || c == ')' || c == ';') {
+                break;
+            }
+            started |= !separator;
+            end += c.len_utf8();
+        }
         return end;
     }
-    let mut at = end;
-    let mut started = false;
-    for c in text[end..].chars() {
-        let separator = c == ':' || c == ' ';
-        if (started && (c.is_whitespace() || c == ')' || c == ';'))
-            || (!started && !separator && c.is_whitespace())
-        {
+    if words[m.first].folded == "et" {
+        // "et al., 2021" or "et al. 2021": the year is part of the citation.
+        let rest = &text[end..];
+        let year = rest.trim_start_matches(['.', ',', ' ']);
+        if year.len() >= 4 && year[..4].bytes().all(|b| b.is_ascii_digit()) {
+            return end + (rest.len() - year.len()) + 4;
+        }
+        return end;
+    }
+    const CONNECTORS: [&str; 9] = ["de", "da", "do", "das", "dos", "of", "the", "for", "and"];
+    let mut last = m.end;
+    while let Some(next) = words.get(last) {
+        let gap = &text[words[last - 1].end..next.start];
+        let capital = text[next.start..].starts_with(char::is_uppercase);
+        let connector = CONNECTORS.contains(&next.folded.as_str())
+            && words
+                .get(last + 1)
+                .is_some_and(|w| text[w.start..].starts_with(char::is_uppercase));
+        if gap != " " || !(capital || connector) {
             break;
         }
-        started |= !separator;
-        at += c.len_utf8();
+        last += 1;
     }
-    at
+    end = words[last - 1].end;
+    let rest = &text[end..];
+    if let Some(bracketed) = rest.strip_prefix(" (")
+        && let Some(close) = bracketed.find(')')
+        && bracketed[..close]
+            .chars()
+            .all(|c| c.is_uppercase() || c.is_ascii_digit())
+    {
+        end += 2 + close + 1;
+    }
+    end
 }
 
 #[cfg(test)]
@@ -238,5 +284,33 @@ mod tests {
         assert!(!is_title_case_heading(
             "Hanseníase tem tratamento e tem cura"
         ));
+    }
+
+    #[test]
+    fn a_named_source_is_quoted_whole() {
+        let text = "Segundo a Sociedade Brasileira de Dermatologia (SBD), o filtro protege. \
+                    Published in the New England Journal of Medicine in 2020 (Silva et al., 2020).";
+        let all = crate::words::words(text, 0, text.len());
+        let lexicon = crate::lexicon::Lexicon::new(&[
+            (
+                "sociedade brasileira",
+                Cue::Evidence(EvidenceKind::Authority),
+            ),
+            ("new england", Cue::Evidence(EvidenceKind::Publication)),
+            ("et al", Cue::Evidence(EvidenceKind::AuthorYear)),
+        ]);
+        let quoted: Vec<&str> = lexicon
+            .find(&all)
+            .iter()
+            .map(|m| &text[citation_start(text, &all, m)..citation_end(text, &all, m)])
+            .collect();
+        assert_eq!(
+            quoted,
+            [
+                "Sociedade Brasileira de Dermatologia (SBD)",
+                "New England Journal of Medicine",
+                "Silva et al., 2020"
+            ]
+        );
     }
 }

@@ -266,7 +266,11 @@ fn held_out_set_keeps_its_floors() -> Result<()> {
     let f = measure("held-out.jsonl")?;
     report("held-out", &f);
     // Measured: claim F1 0.825, prohibited precision 1.000 and recall 0.708.
-    assert!(f.claims.f1() >= 0.80, "claim F1 {:.3} < 0.80", f.claims.f1());
+    assert!(
+        f.claims.f1() >= 0.80,
+        "claim F1 {:.3} < 0.80",
+        f.claims.f1()
+    );
     assert!(
         f.prohibited.precision() >= 0.95,
         "prohibited precision {:.3} < 0.95",
