@@ -158,3 +158,25 @@ pub fn lgpd_corpus() -> Result<Vec<(String, String)>> {
     docs.sort();
     Ok(docs)
 }
+
+/// The claims corpus documents (`tests/corpus/claims-extractor/{tuning,held-out}.jsonl`), as
+/// `(id, text)`: each document's sentences joined by their separators, as its README says.
+pub fn claims_corpus() -> Result<Vec<(String, String)>> {
+    let mut docs = Vec::new();
+    for file in ["tuning.jsonl", "held-out.jsonl"] {
+        let path = root().join("tests/corpus/claims-extractor").join(file);
+        let text = std::fs::read_to_string(&path).with_context(|| path.display().to_string())?;
+        for line in text.lines().filter(|l| !l.trim().is_empty()) {
+            let doc: Value =
+                serde_json::from_str(line).with_context(|| path.display().to_string())?;
+            let id = doc["id"].as_str().context("document id")?.to_owned();
+            let mut joined = String::new();
+            for sentence in doc["sentences"].as_array().context("sentences")? {
+                joined.push_str(sentence["sep"].as_str().context("sep")?);
+                joined.push_str(sentence["text"].as_str().context("text")?);
+            }
+            docs.push((id, joined));
+        }
+    }
+    Ok(docs)
+}

@@ -111,7 +111,8 @@ fn list_and_inspect_describe_the_plugins() -> Result<()> {
     let listing = String::from_utf8(out.stdout)?;
     assert_eq!(
         listing,
-        "ecg-analyzer         0.1.0    cardiology   functions: analyze  capabilities: none\n\
+        "claims-extractor     0.1.0    compliance   functions: extract  capabilities: none\n\
+         ecg-analyzer         0.1.0    cardiology   functions: analyze  capabilities: none\n\
          lesion-risk          0.1.0    dermatology  functions: score  capabilities: none\n\
          lgpd-analyzer        0.1.0    privacy      functions: analyze, redact  capabilities: none\n"
     );

@@ -112,3 +112,21 @@ fn the_lesion_risk_scorer_is_in_the_index() -> Result<()> {
     );
     Ok(())
 }
+
+#[test]
+fn the_claims_extractor_is_in_the_index() -> Result<()> {
+    let index = index()?;
+    let entry = index
+        .get("claims-extractor")
+        .expect("claims-extractor is built");
+    assert_eq!(entry.functions, ["extract"]);
+    assert!(entry.capabilities.is_empty());
+    assert_eq!(entry.specialty, "compliance");
+    // Issue #5's budget for the optimised module.
+    let size = std::fs::metadata(plugins_dir().join("claims-extractor.wasm"))?.len();
+    assert!(
+        size <= 600_000,
+        "claims-extractor.wasm is {size} bytes, over its 600,000-byte budget"
+    );
+    Ok(())
+}

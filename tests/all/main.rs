@@ -2,6 +2,7 @@
 //! `tests/all`). It checks what `cargo xtask build-plugins` built: every reference plugin honours
 //! ABI v1, and the host enforces every limit it promises, with real misbehaving wasm.
 
+mod claims;
 mod contract;
 mod ecg;
 mod fixtures;

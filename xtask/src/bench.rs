@@ -13,15 +13,16 @@ use xshell::cmd;
 use crate::build_plugins::{self, Options};
 
 /// `(package, bench target)` pairs that `cargo xtask bench` runs.
-const BENCHES: [(&str, &str); 4] = [
+const BENCHES: [(&str, &str); 5] = [
     ("medplug-host", "host"),
     ("conformance", "lgpd"),
     ("conformance", "ecg"),
     ("conformance", "lesion"),
+    ("conformance", "claims"),
 ];
 
 /// Durations to report against a goal: `(what, bench, goal in ms)`.
-const DURATIONS: [(&str, &str, Option<f64>); 5] = [
+const DURATIONS: [(&str, &str, Option<f64>); 7] = [
     (
         "ecg-analyzer native (record 100, 30 min)",
         "ecg_record_100/native",
@@ -46,6 +47,16 @@ const DURATIONS: [(&str, &str, Option<f64>); 5] = [
         "lesion-risk wasm end to end (1,000 lesions)",
         "lesion_1000/wasm",
         None,
+    ),
+    (
+        "claims-extractor native (100 KB article)",
+        "claims_100kb/native",
+        None,
+    ),
+    (
+        "claims-extractor wasm end to end (100 KB)",
+        "claims_100kb/wasm",
+        Some(20.0),
     ),
 ];
 
@@ -79,7 +90,7 @@ const THROUGHPUTS: [(&str, &str, f64, Option<f64>); 5] = [
 ];
 
 /// A ratio to report: `(what, numerator, denominator, goal)`, benches named `group/id`.
-const RATIOS: [(&str, &str, &str, Option<f64>); 4] = [
+const RATIOS: [(&str, &str, &str, Option<f64>); 5] = [
     (
         "host overhead per call (host / raw extism)",
         "call_64b/medplug_host",
@@ -102,6 +113,12 @@ const RATIOS: [(&str, &str, &str, Option<f64>); 4] = [
         "lesion-risk wasm / native (1,000 lesions)",
         "lesion_1000/wasm",
         "lesion_1000/native",
+        None,
+    ),
+    (
+        "claims-extractor wasm / native (100 KB)",
+        "claims_100kb/wasm",
+        "claims_100kb/native",
         None,
     ),
 ];

@@ -42,6 +42,8 @@ pub fn run() -> Result<()> {
     println!();
     print!("{}", lgpd_report(&host)?);
     println!();
+    print!("{}", crate::demo_claims::claims_report(&host)?);
+    println!();
     print!("{}", crate::demo_ecg::ecg_report(&host)?);
     println!();
     print!("{}", crate::demo_lesion::lesion_report(&host)?);

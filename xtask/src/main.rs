@@ -15,6 +15,7 @@
 mod bench;
 mod build_plugins;
 mod demo;
+mod demo_claims;
 mod demo_ecg;
 mod demo_lesion;
 mod fetch_mitdb;
