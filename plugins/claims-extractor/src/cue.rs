@@ -44,3 +44,22 @@ pub(crate) enum Cue {
     /// The sentence names a thing of this kind.
     Entity(EntityKind),
 }
+
+/// Shorthands the phrase lists use for the claim types.
+pub(crate) const EFFICACY: Cue = Cue::Claim(ClaimType::Efficacy);
+/// See [`EFFICACY`].
+pub(crate) const CURE: Cue = Cue::Claim(ClaimType::Cure);
+/// See [`EFFICACY`].
+pub(crate) const GUARANTEE: Cue = Cue::Claim(ClaimType::Guarantee);
+/// See [`EFFICACY`].
+pub(crate) const SAFETY: Cue = Cue::Claim(ClaimType::Safety);
+/// See [`EFFICACY`].
+pub(crate) const PREVENTION: Cue = Cue::Claim(ClaimType::Prevention);
+/// See [`EFFICACY`].
+pub(crate) const COMPARATIVE: Cue = Cue::Claim(ClaimType::Comparative);
+/// See [`EFFICACY`].
+pub(crate) const STATISTICAL: Cue = Cue::Claim(ClaimType::Statistical);
+/// See [`EFFICACY`].
+pub(crate) const DIAGNOSTIC: Cue = Cue::Claim(ClaimType::Diagnostic);
+/// See [`EFFICACY`].
+pub(crate) const PRICE: Cue = Cue::Claim(ClaimType::PricePromotion);

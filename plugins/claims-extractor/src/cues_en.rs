@@ -1,19 +1,12 @@
 //! English phrase lists, folded (lower case; see `words.rs`). English texts published by a
 //! Brazilian clinic answer to the same rules as Portuguese ones (see `cues_pt.rs`).
 
-use medplug_pdk::claims::{ClaimType as T, EvidenceKind as Ev};
+use medplug_pdk::claims::EvidenceKind as Ev;
 
 use crate::cue::Cue::{self, *};
-
-const EFFICACY: Cue = Claim(T::Efficacy);
-const CURE: Cue = Claim(T::Cure);
-const GUARANTEE: Cue = Claim(T::Guarantee);
-const SAFETY: Cue = Claim(T::Safety);
-const PREVENTION: Cue = Claim(T::Prevention);
-const COMPARATIVE: Cue = Claim(T::Comparative);
-const STATISTICAL: Cue = Claim(T::Statistical);
-const DIAGNOSTIC: Cue = Claim(T::Diagnostic);
-const PRICE: Cue = Claim(T::PricePromotion);
+use crate::cue::{
+    COMPARATIVE, CURE, DIAGNOSTIC, EFFICACY, GUARANTEE, PREVENTION, PRICE, SAFETY, STATISTICAL,
+};
 
 /// The English list.
 #[rustfmt::skip]

@@ -7,19 +7,12 @@
 //! "sem efeitos colaterais" or "natural" as proof of safety, no medicine as the only
 //! alternative, no prescription-only medicine advertised to the public).
 
-use medplug_pdk::claims::{ClaimType as T, EvidenceKind as Ev};
+use medplug_pdk::claims::EvidenceKind as Ev;
 
 use crate::cue::Cue::{self, *};
-
-const EFFICACY: Cue = Claim(T::Efficacy);
-const CURE: Cue = Claim(T::Cure);
-const GUARANTEE: Cue = Claim(T::Guarantee);
-const SAFETY: Cue = Claim(T::Safety);
-const PREVENTION: Cue = Claim(T::Prevention);
-const COMPARATIVE: Cue = Claim(T::Comparative);
-const STATISTICAL: Cue = Claim(T::Statistical);
-const DIAGNOSTIC: Cue = Claim(T::Diagnostic);
-const PRICE: Cue = Claim(T::PricePromotion);
+use crate::cue::{
+    COMPARATIVE, CURE, DIAGNOSTIC, EFFICACY, GUARANTEE, PREVENTION, PRICE, SAFETY, STATISTICAL,
+};
 
 /// The Portuguese list.
 #[rustfmt::skip]
