@@ -8,7 +8,11 @@
 //!   results, before-and-after pictures only as education.
 //! - ANVISA RDC 96/2008 (propaganda de medicamentos): no "seguro", "sem efeitos colaterais"
 //!   or "natural" as proof of safety, no medicine as the only alternative, no promise of cure
-//!   by a medicine, no prescription-only medicine advertised to the public.
+//!   by a medicine, no prescription-only medicine advertised to the public (Lei 6.360/1976,
+//!   Art. 58, § 1º, restricts that advertising to publications for prescribers).
+//!
+//! CFM rules cite Art. 11, the resolution's list of prohibitions; the RDC's own article
+//! numbers are not cited, because they were not verified against its text.
 
 use medplug_pdk::claims::{Assertiveness, ClaimType, EntityKind, Flag, Severity};
 
@@ -66,8 +70,9 @@ const SAFETY: Rule = Rule {
 const PRESCRIPTION: Rule = Rule {
     id: "anvisa_prescription_to_public",
     severity: Severity::High,
-    reason: "Medicamento de venda sob prescrição anunciado ao público: a ANVISA RDC 96/2008 \
-             restringe sua propaganda aos profissionais habilitados a prescrevê-lo.",
+    reason: "Medicamento de venda sob prescrição anunciado ao público: sua propaganda fica \
+             restrita a publicações para profissionais habilitados a prescrevê-lo (Lei \
+             6.360/1976, Art. 58, § 1º; ANVISA RDC 96/2008).",
 };
 const LURE: Rule = Rule {
     id: "cfm_price_lure",
