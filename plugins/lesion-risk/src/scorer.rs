@@ -83,7 +83,10 @@ fn score_lesion(i: usize, lesion: Lesion) -> Result<LesionReport, PluginError> {
             lesion.id
         )));
     }
-    let triage = triage::decide(tds.as_ref(), seven.as_ref(), &abcde);
+    let mut triage = triage::decide(tds.as_ref(), seven.as_ref(), &abcde);
+    triage
+        .basis
+        .extend(triage::site_caveat(lesion.location.as_deref()));
     Ok(LesionReport {
         id: lesion.id,
         location: lesion.location,

@@ -117,6 +117,28 @@ pub(crate) fn decide(tds: Option<&Tds>, seven: Option<&SevenPointScore>, abcde: 
     Triage { level, basis }
 }
 
+/// Words of a location where the ABCD rule and the 7-point checklist do not apply: facial,
+/// acral (palms, soles, nails) and mucosal skin have their own dermoscopic patterns (Stolz
+/// 1994 and Argenziano 1998 studied melanocytic lesions of other sites).
+const SITES_OUTSIDE_VALIDATION: [&str; 14] = [
+    "face", "rosto", "facial", "nariz", "palma", "palmar", "planta", "plantar", "unha", "subungue",
+    "mucosa", "labio", "lábio", "genital",
+];
+
+/// The caveat for a lesion at `location`, when the dermoscopic scores were not validated there.
+pub(crate) fn site_caveat(location: Option<&str>) -> Option<String> {
+    let lower = location?.to_lowercase();
+    SITES_OUTSIDE_VALIDATION
+        .iter()
+        .any(|site| lower.contains(site))
+        .then(|| {
+            "localização facial, acral ou mucosa: a regra ABCD e a lista de 7 pontos não foram \
+             validadas nesses sítios, que têm padrões dermatoscópicos próprios; o escore é \
+             apenas indicativo"
+                .to_owned()
+        })
+}
+
 /// How soon a lesion of `level` needs a dermatologist.
 pub(crate) fn priority(level: RiskLevel) -> Priority {
     match level {
@@ -229,6 +251,14 @@ mod tests {
             decide(None, None, &abcde([t, f, f, f, f])).level,
             RiskLevel::Low
         );
+    }
+
+    #[test]
+    fn facial_acral_and_mucosal_sites_get_a_caveat() {
+        assert!(site_caveat(Some("Face, região malar")).is_some());
+        assert!(site_caveat(Some("planta do pé esquerdo")).is_some());
+        assert!(site_caveat(Some("dorso")).is_none());
+        assert!(site_caveat(None).is_none());
     }
 
     #[test]
