@@ -15,19 +15,18 @@ use crate::{cues_en, cues_pt, entities, language, reading, rules, sentences, wor
 /// Largest text accepted, bytes: a long article is about 100 KB; the cap bounds the work.
 pub(crate) const MAX_CONTENT_BYTES: usize = 4 << 20;
 
+/// The phrase list of `language`, with the entity list, compiled once.
 fn lexicon(language: Language) -> &'static Lexicon {
     static PT: OnceLock<Lexicon> = OnceLock::new();
     static EN: OnceLock<Lexicon> = OnceLock::new();
     match language {
-        Language::Pt => PT.get_or_init(|| Lexicon::new(cues_pt::CUES)),
-        Language::En => EN.get_or_init(|| Lexicon::new(cues_en::CUES)),
+        Language::Pt => PT.get_or_init(|| Lexicon::new(&[cues_pt::CUES, entities::ENTITIES])),
+        Language::En => EN.get_or_init(|| Lexicon::new(&[cues_en::CUES, entities::ENTITIES])),
     }
 }
 
-fn entity_lexicon() -> &'static Lexicon {
-    static ENTITIES: OnceLock<Lexicon> = OnceLock::new();
-    ENTITIES.get_or_init(|| Lexicon::new(entities::ENTITIES))
-}
+/// How much of the text language detection reads: function words settle it long before.
+const LANGUAGE_SAMPLE_BYTES: usize = 16 * 1024;
 
 /// Extracts the claims of `input.content`.
 ///
@@ -43,7 +42,13 @@ pub fn extract(input: ExtractInput) -> Result<ExtractOutput, PluginError> {
     let language = match input.language {
         LanguageChoice::Pt => Language::Pt,
         LanguageChoice::En => Language::En,
-        LanguageChoice::Auto => language::detect(&words::words(text, 0, text.len())),
+        LanguageChoice::Auto => {
+            let mut sample = text.len().min(LANGUAGE_SAMPLE_BYTES);
+            while !text.is_char_boundary(sample) {
+                sample -= 1;
+            }
+            language::detect(&words::words(text, 0, sample))
+        }
     };
     let cues = lexicon(language);
     let sentences = sentences::split(text);
@@ -52,9 +57,8 @@ pub fn extract(input: ExtractInput) -> Result<ExtractOutput, PluginError> {
         let own = &text[sentence.byte_start..sentence.byte_end];
         let words = words::words(text, sentence.byte_start, sentence.byte_end);
         let matches = cues.find(&words);
-        let named = entity_lexicon().find(&words);
         let span = (sentence.byte_start, sentence.byte_end);
-        let reading = reading::read(text, span, &words, &matches, &named);
+        let reading = reading::read(text, span, &words, &matches);
         let Some(claim_type) = reading.claim_type else {
             continue;
         };

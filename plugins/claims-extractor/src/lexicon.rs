@@ -3,7 +3,8 @@
 //! A phrase is written as folded words separated by spaces (`sem efeitos colaterais`). A word
 //! ending in `*` matches any word it begins (`garant*`: garantia, garantido, garantimos), `<n>`
 //! matches a number, and `_` any one word. Phrases are indexed by their first word, so a
-//! sentence costs one hash look-up per word plus the few phrases that open with a pattern.
+//! sentence costs a hash look-up per word (and one more by the word's first three bytes for
+//! phrases that open with a stem).
 
 use std::collections::HashMap;
 
@@ -52,43 +53,68 @@ impl Pattern {
 }
 
 /// A compiled phrase list.
+/// How many leading bytes of a stem (`garant*`) index it: every stem has at least this many.
+const STEM_KEY: usize = 3;
+
+/// A compiled phrase list.
 #[derive(Debug)]
 pub(crate) struct Lexicon {
     phrases: Vec<(Vec<Pattern>, Cue)>,
-    by_first_word: HashMap<&'static str, Vec<usize>>,
-    opening_with_pattern: Vec<usize>,
+    /// Phrases by their exact first word.
+    by_first_word: HashMap<&'static str, Vec<usize>, BuildFnv>,
+    /// Phrases opening with a stem, by the stem's first [`STEM_KEY`] bytes.
+    by_stem_key: HashMap<&'static str, Vec<usize>, BuildFnv>,
+    /// Phrases opening with `<n>`, tried only at a number.
+    opening_with_number: Vec<usize>,
 }
 
 impl Lexicon {
-    /// Compiles `list`: `(phrase, cue)` pairs.
-    pub fn new(list: &[(&'static str, Cue)]) -> Self {
+    /// Compiles `lists`: `(phrase, cue)` pairs.
+    ///
+    /// Panics on a phrase that opens with `_` or with a stem shorter than three bytes: the
+    /// lists are constants, and the unit tests compile every one of them.
+    pub fn new(lists: &[&[(&'static str, Cue)]]) -> Self {
         let mut lexicon = Self {
-            phrases: Vec::with_capacity(list.len()),
-            by_first_word: HashMap::new(),
-            opening_with_pattern: Vec::new(),
+            phrases: Vec::new(),
+            by_first_word: HashMap::default(),
+            by_stem_key: HashMap::default(),
+            opening_with_number: Vec::new(),
         };
-        for (i, &(phrase, cue)) in list.iter().enumerate() {
+        for &(phrase, cue) in lists.iter().copied().flatten() {
+            let i = lexicon.phrases.len();
             let patterns: Vec<Pattern> = phrase.split(' ').map(Pattern::parse).collect();
             match patterns.first() {
                 Some(Pattern::Exact(word)) => {
                     lexicon.by_first_word.entry(word).or_default().push(i);
                 }
-                _ => lexicon.opening_with_pattern.push(i),
+                Some(Pattern::Prefix(stem)) if stem.len() >= STEM_KEY => {
+                    let key = &stem[..STEM_KEY];
+                    lexicon.by_stem_key.entry(key).or_default().push(i);
+                }
+                Some(Pattern::Number) => lexicon.opening_with_number.push(i),
+                _ => panic!("phrase `{phrase}` must open with a word, a 3-byte stem or <n>"),
             }
             lexicon.phrases.push((patterns, cue));
         }
         lexicon
     }
 
-    /// Every phrase found in `words`, by first word, then by list order.
+    /// Every phrase found in `words`, in the order of their first words.
     pub fn find(&self, words: &[Word]) -> Vec<Match> {
         let mut found = Vec::new();
-        for first in 0..words.len() {
-            let exact = self
-                .by_first_word
-                .get(words[first].folded.as_str())
+        for (first, word) in words.iter().enumerate() {
+            let text = word.folded.as_str();
+            let exact = self.by_first_word.get(text).map_or(&[][..], Vec::as_slice);
+            let stems = text
+                .get(..STEM_KEY)
+                .and_then(|key| self.by_stem_key.get(key))
                 .map_or(&[][..], Vec::as_slice);
-            for &i in exact.iter().chain(&self.opening_with_pattern) {
+            let numbers = if word.is_number() {
+                self.opening_with_number.as_slice()
+            } else {
+                &[]
+            };
+            for &i in exact.iter().chain(stems).chain(numbers) {
                 let (patterns, cue) = &self.phrases[i];
                 let end = first + patterns.len();
                 if end <= words.len()
@@ -109,6 +135,32 @@ impl Lexicon {
     }
 }
 
+/// FNV-1a: the keys are short words from a fixed list, so a fast hash without DoS resistance
+/// serves (SipHash, the default, costs more per word than the look-up).
+#[derive(Debug, Default, Clone, Copy)]
+struct BuildFnv;
+
+impl std::hash::BuildHasher for BuildFnv {
+    type Hasher = Fnv;
+    fn build_hasher(&self) -> Fnv {
+        Fnv(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+/// The FNV-1a state.
+struct Fnv(u64);
+
+impl std::hash::Hasher for Fnv {
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use medplug_pdk::claims::ClaimType;
@@ -118,12 +170,12 @@ mod tests {
 
     #[test]
     fn phrases_stems_numbers_and_gaps_match() {
-        let lexicon = Lexicon::new(&[
+        let lexicon = Lexicon::new(&[&[
             ("sem efeitos colaterais", Cue::SafetyPromise),
             ("garant*", Cue::Claim(ClaimType::Guarantee)),
             ("<n> %", Cue::Claim(ClaimType::Statistical)),
             ("pague _ leve", Cue::Lure),
-        ]);
+        ]]);
         let text = "Resultado garantido, sem efeitos colaterais: 97 % pague 1 leve 2.";
         let found: Vec<(Cue, &str)> = lexicon
             .find(&words(text, 0, text.len()))
@@ -142,5 +194,14 @@ mod tests {
                 (Cue::Lure, "pague 1 leve"),
             ]
         );
+    }
+
+    #[test]
+    fn every_phrase_list_compiles() {
+        use crate::{cues_en, cues_pt, entities};
+        for list in [cues_pt::CUES, cues_en::CUES, entities::ENTITIES] {
+            let lexicon = Lexicon::new(&[list]);
+            assert_eq!(lexicon.phrases.len(), list.len());
+        }
     }
 }

@@ -51,13 +51,12 @@ impl Reading {
 }
 
 /// Reads the sentence `text[from..to]`, whose words are `words` (offsets into `text`), with
-/// `matches` from the language's cue list and `entities` from the entity list.
+/// `matches` from the language's cue and entity lists.
 pub(crate) fn read(
     text: &str,
     (from, to): (usize, usize),
     words: &[Word],
     matches: &[Match],
-    entities: &[Match],
 ) -> Reading {
     let own = &text[from..to];
     let testimonial = is_testimonial(own);
@@ -107,7 +106,7 @@ pub(crate) fn read(
         claim_type,
         assertiveness,
         evidence: evidence(text, words, matches),
-        entities: entities
+        entities: matches
             .iter()
             .filter_map(|m| match m.cue {
                 Cue::Entity(kind) => Some((kind, m.first, m.end)),
@@ -291,14 +290,14 @@ mod tests {
         let text = "Segundo a Sociedade Brasileira de Dermatologia (SBD), o filtro protege. \
                     Published in the New England Journal of Medicine in 2020 (Silva et al., 2020).";
         let all = crate::words::words(text, 0, text.len());
-        let lexicon = crate::lexicon::Lexicon::new(&[
+        let lexicon = crate::lexicon::Lexicon::new(&[&[
             (
                 "sociedade brasileira",
                 Cue::Evidence(EvidenceKind::Authority),
             ),
             ("new england", Cue::Evidence(EvidenceKind::Publication)),
             ("et al", Cue::Evidence(EvidenceKind::AuthorYear)),
-        ]);
+        ]]);
         let quoted: Vec<&str> = lexicon
             .find(&all)
             .iter()
