@@ -37,7 +37,7 @@ const MIN_SPF: u32 = 30;
 pub(crate) fn check<'a>(texts: impl IntoIterator<Item = &'a str>) -> ComplianceCheck {
     let mut violations = Vec::new();
     for text in texts {
-        let lower = text.to_lowercase();
+        let lower = crate::latin::lower(text);
         let words: Vec<&str> = lower
             .split(|c: char| !c.is_alphanumeric())
             .filter(|w| !w.is_empty())

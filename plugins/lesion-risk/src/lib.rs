@@ -23,6 +23,7 @@ mod compliance;
 pub mod examples;
 #[cfg(target_arch = "wasm32")]
 mod exports;
+mod latin;
 mod patient_risk;
 mod recommendations;
 mod scorer;

@@ -127,7 +127,7 @@ const SITES_OUTSIDE_VALIDATION: [&str; 14] = [
 
 /// The caveat for a lesion at `location`, when the dermoscopic scores were not validated there.
 pub(crate) fn site_caveat(location: Option<&str>) -> Option<String> {
-    let lower = location?.to_lowercase();
+    let lower = crate::latin::lower(location?);
     SITES_OUTSIDE_VALIDATION
         .iter()
         .any(|site| lower.contains(site))
