@@ -71,6 +71,18 @@ pub enum PluginInfoError {
     DuplicateCapability(Capability),
 }
 
+impl FunctionInfo {
+    /// `plugin`'s function `name`, with the schema ids `cargo xtask schemas` publishes for it
+    /// (`<plugin>/<name>.input`, `<plugin>/<name>.output`).
+    pub fn published(plugin: &str, name: &str) -> Self {
+        Self {
+            name: name.to_owned(),
+            input_schema: SchemaId::input(plugin, name),
+            output_schema: SchemaId::output(plugin, name),
+        }
+    }
+}
+
 impl PluginInfo {
     /// Checks the rules ABI v1 puts on names, versions and lists (not the ABI version itself:
     /// the host reports that mismatch on its own, with both numbers).

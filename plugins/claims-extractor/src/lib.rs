@@ -26,7 +26,7 @@ mod words;
 
 pub use extractor::extract;
 
-use medplug_pdk::{ABI_VERSION, FunctionInfo, PluginInfo, SchemaId, claims};
+use medplug_pdk::{ABI_VERSION, FunctionInfo, PluginInfo, claims};
 
 /// What `describe` returns.
 pub fn plugin_info() -> PluginInfo {
@@ -38,11 +38,10 @@ pub fn plugin_info() -> PluginInfo {
         description: "finds the medical claims of a Portuguese or English text and flags what \
                       CFM 2.336/2023 and ANVISA RDC 96/2008 forbid"
             .to_owned(),
-        functions: vec![FunctionInfo {
-            name: claims::EXTRACT.to_owned(),
-            input_schema: SchemaId::input(claims::PLUGIN_NAME, claims::EXTRACT),
-            output_schema: SchemaId::output(claims::PLUGIN_NAME, claims::EXTRACT),
-        }],
+        functions: vec![FunctionInfo::published(
+            claims::PLUGIN_NAME,
+            claims::EXTRACT,
+        )],
         capabilities: Vec::new(),
     }
 }

@@ -30,7 +30,7 @@ pub mod synthetic;
 
 pub use analyzer::analyze;
 
-use medplug_pdk::{ABI_VERSION, FunctionInfo, PluginInfo, SchemaId, ecg};
+use medplug_pdk::{ABI_VERSION, FunctionInfo, PluginInfo, ecg};
 
 /// What `describe` returns.
 pub fn plugin_info() -> PluginInfo {
@@ -42,11 +42,7 @@ pub fn plugin_info() -> PluginInfo {
         description: "finds every beat of a single-lead ECG (Pan-Tompkins) and reports heart \
                       rate, HRV, rhythm, premature beats and ST deviation"
             .to_owned(),
-        functions: vec![FunctionInfo {
-            name: ecg::ANALYZE.to_owned(),
-            input_schema: SchemaId::input(ecg::PLUGIN_NAME, ecg::ANALYZE),
-            output_schema: SchemaId::output(ecg::PLUGIN_NAME, ecg::ANALYZE),
-        }],
+        functions: vec![FunctionInfo::published(ecg::PLUGIN_NAME, ecg::ANALYZE)],
         capabilities: Vec::new(),
     }
 }

@@ -34,7 +34,7 @@ mod validate;
 
 pub use scorer::score;
 
-use medplug_pdk::{ABI_VERSION, FunctionInfo, PluginInfo, SchemaId, lesion};
+use medplug_pdk::{ABI_VERSION, FunctionInfo, PluginInfo, lesion};
 
 /// What `describe` returns.
 pub fn plugin_info() -> PluginInfo {
@@ -46,11 +46,7 @@ pub fn plugin_info() -> PluginInfo {
         description: "scores skin lesions for melanoma risk (Stolz ABCD rule, 7-point \
                       checklist, ABCDE) and the patient's relative risk (Gandini 2005)"
             .to_owned(),
-        functions: vec![FunctionInfo {
-            name: lesion::SCORE.to_owned(),
-            input_schema: SchemaId::input(lesion::PLUGIN_NAME, lesion::SCORE),
-            output_schema: SchemaId::output(lesion::PLUGIN_NAME, lesion::SCORE),
-        }],
+        functions: vec![FunctionInfo::published(lesion::PLUGIN_NAME, lesion::SCORE)],
         capabilities: Vec::new(),
     }
 }

@@ -42,15 +42,11 @@ mod text;
 pub use analyzer::analyze;
 pub use redact::redact;
 
-use medplug_pdk::{ABI_VERSION, FunctionInfo, PluginInfo, SchemaId, lgpd};
+use medplug_pdk::{ABI_VERSION, FunctionInfo, PluginInfo, lgpd};
 
 /// What `describe` returns.
 pub fn plugin_info() -> PluginInfo {
-    let function = |name: &str| FunctionInfo {
-        name: name.to_owned(),
-        input_schema: SchemaId::input(lgpd::PLUGIN_NAME, name),
-        output_schema: SchemaId::output(lgpd::PLUGIN_NAME, name),
-    };
+    let function = |name| FunctionInfo::published(lgpd::PLUGIN_NAME, name);
     PluginInfo {
         name: lgpd::PLUGIN_NAME.to_owned(),
         version: env!("CARGO_PKG_VERSION").to_owned(),
