@@ -33,7 +33,7 @@ pub fn run() -> Result<()> {
     );
     for plugin in host.plugins() {
         println!(
-            "  {:<16} {:<14} sha256 {}…",
+            "  {:<24} {:<12} sha256 {}…",
             plugin.info().id(),
             plugin.info().specialty,
             &plugin.sha256()[..16]
