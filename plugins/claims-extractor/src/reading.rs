@@ -233,7 +233,7 @@ fn citation_end(text: &str, words: &[Word], m: &Match) -> usize {
         // "et al., 2021" or "et al. 2021": the year is part of the citation.
         let rest = &text[end..];
         let year = rest.trim_start_matches(['.', ',', ' ']);
-        if year.len() >= 4 && year[..4].bytes().all(|b| b.is_ascii_digit()) {
+        if year.bytes().take(4).filter(u8::is_ascii_digit).count() == 4 {
             return end + (rest.len() - year.len()) + 4;
         }
         return end;
