@@ -84,6 +84,30 @@ impl FunctionInfo {
 }
 
 impl PluginInfo {
+    /// An ABI v1 plugin that requests no capability: each of `functions` with its published
+    /// schemas ([`FunctionInfo::published`]). A plugin that needs host functions fills in
+    /// `capabilities` afterwards.
+    pub fn new(
+        name: &str,
+        version: &str,
+        specialty: &str,
+        description: &str,
+        functions: &[&str],
+    ) -> Self {
+        Self {
+            name: name.to_owned(),
+            version: version.to_owned(),
+            abi_version: ABI_VERSION,
+            specialty: specialty.to_owned(),
+            description: description.to_owned(),
+            functions: functions
+                .iter()
+                .map(|f| FunctionInfo::published(name, f))
+                .collect(),
+            capabilities: Vec::new(),
+        }
+    }
+
     /// Checks the rules ABI v1 puts on names, versions and lists (not the ABI version itself:
     /// the host reports that mismatch on its own, with both numbers).
     pub fn validate(&self) -> Result<(), PluginInfoError> {

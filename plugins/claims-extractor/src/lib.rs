@@ -26,24 +26,18 @@ mod words;
 
 pub use extractor::extract;
 
-use medplug_pdk::{ABI_VERSION, FunctionInfo, PluginInfo, claims};
+use medplug_pdk::{PluginInfo, claims};
 
 /// What `describe` returns.
 pub fn plugin_info() -> PluginInfo {
-    PluginInfo {
-        name: claims::PLUGIN_NAME.to_owned(),
-        version: env!("CARGO_PKG_VERSION").to_owned(),
-        abi_version: ABI_VERSION,
-        specialty: claims::SPECIALTY.to_owned(),
-        description: "finds the medical claims of a Portuguese or English text and flags what \
-                      CFM 2.336/2023 and ANVISA RDC 96/2008 forbid"
-            .to_owned(),
-        functions: vec![FunctionInfo::published(
-            claims::PLUGIN_NAME,
-            claims::EXTRACT,
-        )],
-        capabilities: Vec::new(),
-    }
+    PluginInfo::new(
+        claims::PLUGIN_NAME,
+        env!("CARGO_PKG_VERSION"),
+        claims::SPECIALTY,
+        "finds the medical claims of a Portuguese or English text and flags what \
+                      CFM 2.336/2023 and ANVISA RDC 96/2008 forbid",
+        &[claims::EXTRACT],
+    )
 }
 
 #[cfg(test)]

@@ -30,21 +30,18 @@ pub mod synthetic;
 
 pub use analyzer::analyze;
 
-use medplug_pdk::{ABI_VERSION, FunctionInfo, PluginInfo, ecg};
+use medplug_pdk::{PluginInfo, ecg};
 
 /// What `describe` returns.
 pub fn plugin_info() -> PluginInfo {
-    PluginInfo {
-        name: ecg::PLUGIN_NAME.to_owned(),
-        version: env!("CARGO_PKG_VERSION").to_owned(),
-        abi_version: ABI_VERSION,
-        specialty: ecg::SPECIALTY.to_owned(),
-        description: "finds every beat of a single-lead ECG (Pan-Tompkins) and reports heart \
-                      rate, HRV, rhythm, premature beats and ST deviation"
-            .to_owned(),
-        functions: vec![FunctionInfo::published(ecg::PLUGIN_NAME, ecg::ANALYZE)],
-        capabilities: Vec::new(),
-    }
+    PluginInfo::new(
+        ecg::PLUGIN_NAME,
+        env!("CARGO_PKG_VERSION"),
+        ecg::SPECIALTY,
+        "finds every beat of a single-lead ECG (Pan-Tompkins) and reports heart \
+                      rate, HRV, rhythm, premature beats and ST deviation",
+        &[ecg::ANALYZE],
+    )
 }
 
 #[cfg(test)]

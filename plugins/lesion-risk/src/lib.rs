@@ -34,21 +34,18 @@ mod validate;
 
 pub use scorer::score;
 
-use medplug_pdk::{ABI_VERSION, FunctionInfo, PluginInfo, lesion};
+use medplug_pdk::{PluginInfo, lesion};
 
 /// What `describe` returns.
 pub fn plugin_info() -> PluginInfo {
-    PluginInfo {
-        name: lesion::PLUGIN_NAME.to_owned(),
-        version: env!("CARGO_PKG_VERSION").to_owned(),
-        abi_version: ABI_VERSION,
-        specialty: lesion::SPECIALTY.to_owned(),
-        description: "scores skin lesions for melanoma risk (Stolz ABCD rule, 7-point \
-                      checklist, ABCDE) and the patient's relative risk (Gandini 2005)"
-            .to_owned(),
-        functions: vec![FunctionInfo::published(lesion::PLUGIN_NAME, lesion::SCORE)],
-        capabilities: Vec::new(),
-    }
+    PluginInfo::new(
+        lesion::PLUGIN_NAME,
+        env!("CARGO_PKG_VERSION"),
+        lesion::SPECIALTY,
+        "scores skin lesions for melanoma risk (Stolz ABCD rule, 7-point \
+                      checklist, ABCDE) and the patient's relative risk (Gandini 2005)",
+        &[lesion::SCORE],
+    )
 }
 
 #[cfg(test)]

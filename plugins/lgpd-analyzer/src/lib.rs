@@ -42,22 +42,18 @@ mod text;
 pub use analyzer::analyze;
 pub use redact::redact;
 
-use medplug_pdk::{ABI_VERSION, FunctionInfo, PluginInfo, lgpd};
+use medplug_pdk::{PluginInfo, lgpd};
 
 /// What `describe` returns.
 pub fn plugin_info() -> PluginInfo {
-    let function = |name| FunctionInfo::published(lgpd::PLUGIN_NAME, name);
-    PluginInfo {
-        name: lgpd::PLUGIN_NAME.to_owned(),
-        version: env!("CARGO_PKG_VERSION").to_owned(),
-        abi_version: ABI_VERSION,
-        specialty: lgpd::SPECIALTY.to_owned(),
-        description: "finds Brazilian personal and sensitive data under LGPD (identifiers with \
-                      check digits, contacts, names, health data), scores the risk and redacts it"
-            .to_owned(),
-        functions: vec![function(lgpd::ANALYZE), function(lgpd::REDACT)],
-        capabilities: Vec::new(),
-    }
+    PluginInfo::new(
+        lgpd::PLUGIN_NAME,
+        env!("CARGO_PKG_VERSION"),
+        lgpd::SPECIALTY,
+        "finds Brazilian personal and sensitive data under LGPD (identifiers with \
+                      check digits, contacts, names, health data), scores the risk and redacts it",
+        &[lgpd::ANALYZE, lgpd::REDACT],
+    )
 }
 
 #[cfg(test)]
