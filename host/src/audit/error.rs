@@ -1,0 +1,59 @@
+//! Errors of the audit trail.
+
+/// Why an audit operation failed.
+///
+/// A failure to append must fail the plugin call it records: a call that cannot be audited must
+/// not happen.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum AuditError {
+    /// SQLite refused an operation on the trail's database.
+    #[error("audit trail {path}: {source}")]
+    Database {
+        /// The database file (`:memory:` for an in-memory trail).
+        path: String,
+        /// SQLite's error.
+        #[source]
+        source: rusqlite::Error,
+    },
+    /// The trail's database file does not exist (only verifying refuses to create one).
+    #[error("audit trail {path} does not exist")]
+    Missing {
+        /// The path that was asked for.
+        path: String,
+    },
+    /// Writing an export failed.
+    #[error("cannot write the export of audit trail {path}: {source}")]
+    Io {
+        /// The database file being exported.
+        path: String,
+        /// The writer's error.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The database was written by a newer version of this software.
+    #[error(
+        "audit trail {path} has schema version {found}, newer than version {supported} which \
+         this build supports: upgrade the host"
+    )]
+    NewerSchema {
+        /// The database file.
+        path: String,
+        /// The database's `user_version`.
+        found: i32,
+        /// The newest version this build understands.
+        supported: i32,
+    },
+    /// The database is not a readable audit trail (as opposed to a broken chain, which
+    /// [`verify`](super::SqliteAuditTrail::verify) reports without failing).
+    #[error("audit trail {path} is corrupt: {detail}")]
+    Corrupt {
+        /// The database file.
+        path: String,
+        /// What is wrong.
+        detail: String,
+    },
+    /// A record could not be serialised to JSON.
+    #[error("cannot serialise an audit record: {0}")]
+    Serialize(#[from] serde_json::Error),
+}

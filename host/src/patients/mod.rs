@@ -1,0 +1,28 @@
+//! The patient store: who the clinics' patients are and what each consented to.
+//!
+//! The host answers a plugin's `get_patient` from a [`PatientStore`]: it returns a record only to
+//! a plugin of the patient's own tenant whose specialty the patient consented to (LGPD Art. 11 I:
+//! specific, highlighted consent for health data; Art. 8 §5: consent may be revoked at any time).
+//! The store itself checks neither: [`PatientStore::get`] returns a patient whatever its tenant.
+//!
+//! - [`PatientRecord`]: a patient as the clinic records it, with its consents.
+//! - [`SqlitePatientStore`]: the store in SQLite (a file or memory), its schema kept by
+//!   numbered migrations tracked in `PRAGMA user_version`.
+//! - [`seed_demo`]: fictional patients of two fictional clinics, for demos and tests.
+
+mod demo_data;
+mod error;
+mod migrations;
+mod record;
+mod sqlite_store;
+mod store;
+
+pub use demo_data::{
+    DEMO_CS_0001, DEMO_CS_0002, DEMO_HZ_0001, DEMO_HZ_0002, DEMO_HZ_0003, DEMO_TENANT_CARDIOLOGY,
+    DEMO_TENANT_DERMATOLOGY, demo_patients, seed_demo,
+};
+pub use error::PatientStoreError;
+pub use migrations::SCHEMA_VERSION;
+pub use record::{MAX_ID_BYTES, PatientRecord};
+pub use sqlite_store::SqlitePatientStore;
+pub use store::PatientStore;
