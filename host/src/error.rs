@@ -7,6 +7,12 @@ use std::time::Duration;
 use medplug_pdk::ErrorCode;
 
 use crate::ContractViolation;
+use crate::audit::AuditError;
+use crate::patients::PatientStoreError;
+use crate::phi::PhiError;
+use crate::policy::{Denial, PolicyError};
+use crate::schema_guard::{SchemaError, SchemaViolation};
+use crate::signature::SignatureError;
 
 /// Which call failed: `plugin@version function`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -165,6 +171,109 @@ pub enum HostError {
         /// What was wrong.
         message: String,
     },
+    /// The call names a tenant the policy does not know.
+    #[error("tenant `{tenant}` is not in the policy (tenants: {known})")]
+    UnknownTenant {
+        /// The tenant asked for.
+        tenant: String,
+        /// The policy's tenants, comma-separated.
+        known: String,
+    },
+    /// The call names no tenant and the policy has no `default_tenant`.
+    #[error("the call names no tenant and the policy has no default_tenant: pass one")]
+    NoTenant,
+    /// The tenant may not call this plugin.
+    #[error("tenant `{tenant}` may not call {site}: {denial}")]
+    Denied {
+        /// The calling tenant.
+        tenant: String,
+        /// The call.
+        site: CallSite,
+        /// Why not.
+        denial: Denial,
+    },
+    /// The input does not match the function's input schema.
+    #[error("{site}: invalid input: {violation}")]
+    InputSchema {
+        /// The call.
+        site: CallSite,
+        /// What does not match, with JSON pointers (boxed: it is large and rare).
+        violation: Box<SchemaViolation>,
+    },
+    /// The plugin's output does not match the function's output schema.
+    #[error("{site}: invalid output: {violation}")]
+    OutputSchema {
+        /// The call.
+        site: CallSite,
+        /// What does not match, with JSON pointers (boxed: it is large and rare).
+        violation: Box<SchemaViolation>,
+    },
+    /// A function's schema is missing or does not compile.
+    #[error("plugin {plugin}: {source}")]
+    Schema {
+        /// The plugin.
+        plugin: String,
+        /// What is wrong with the schema.
+        source: SchemaError,
+    },
+    /// The policy does not list the plugin and admits no unlisted plugin.
+    #[error("plugin {plugin} from {origin} is refused: the policy has no [plugins.{plugin}] table")]
+    NotInPolicy {
+        /// Plugin name (from `describe`).
+        plugin: String,
+        /// Where the module came from.
+        origin: String,
+    },
+    /// The module's sha256 differs from the policy's pin.
+    #[error(
+        "plugin {plugin} from {origin} is refused: its sha256 is {found}, the policy pins {expected}"
+    )]
+    DigestMismatch {
+        /// Plugin name (from `describe`).
+        plugin: String,
+        /// Where the module came from.
+        origin: String,
+        /// The pinned digest.
+        expected: String,
+        /// The module's digest.
+        found: String,
+    },
+    /// The policy requires signatures and the module has none.
+    #[error(
+        "module {origin} is refused: the policy requires a signature and there is no {signature_file}"
+    )]
+    MissingSignature {
+        /// Where the module came from.
+        origin: String,
+        /// The signature file looked for.
+        signature_file: String,
+    },
+    /// The module's signature does not verify.
+    #[error("module {origin} is refused: {source}")]
+    Signature {
+        /// Where the module came from.
+        origin: String,
+        /// Why it does not verify.
+        source: SignatureError,
+    },
+    /// The policy cannot be read or does not hold together.
+    #[error(transparent)]
+    Policy(#[from] PolicyError),
+    /// The audit trail could not be opened or written. A call whose record cannot be written
+    /// fails with this error, and its output is withheld.
+    #[error("audit trail: {0}")]
+    Audit(#[from] AuditError),
+    /// The patient store could not be opened.
+    #[error("patient store: {0}")]
+    PatientStore(#[from] PatientStoreError),
+    /// The PHI key could not be read.
+    #[error("phi key: {0}")]
+    PhiKey(#[from] PhiError),
+    /// The host was asked to open PHI but has no PHI key.
+    #[error(
+        "this host has no phi key: configure [phi_key] in the policy or give the builder a keyring"
+    )]
+    NoPhiKey,
     /// A typed call's input did not serialize to JSON.
     #[error("{site}: input did not serialize to json: {message}")]
     InputSerialization {
@@ -188,8 +297,52 @@ impl HostError {
             | Self::Plugin { site, .. }
             | Self::Trap { site, .. }
             | Self::InvalidOutput { site, .. }
+            | Self::InputSchema { site, .. }
+            | Self::OutputSchema { site, .. }
+            | Self::Denied { site, .. }
             | Self::InputSerialization { site, .. } => Some(site),
             _ => None,
+        }
+    }
+
+    /// A stable snake_case name of the error, as audit records and metrics give it.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Self::PluginNotFound { .. } => "plugin_not_found",
+            Self::FunctionNotFound { .. } => "function_not_found",
+            Self::Io { .. } => "io",
+            Self::InvalidModule { .. } => "invalid_module",
+            Self::AbiMismatch { .. } => "abi_mismatch",
+            Self::ContractViolation { .. } => "contract_violation",
+            Self::DuplicatePlugin { .. } => "duplicate_plugin",
+            Self::InvalidInput { .. } => "invalid_input",
+            Self::InputTooLarge { .. } => "input_too_large",
+            Self::Timeout { .. } => "timeout",
+            Self::OutOfFuel { .. } => "out_of_fuel",
+            Self::MemoryLimit { .. } => "memory_limit",
+            Self::Plugin { code, .. } => match code {
+                ErrorCode::InvalidInput => "invalid_input",
+                ErrorCode::Unsupported => "unsupported",
+                _ => "internal",
+            },
+            Self::Trap { .. } => "trap",
+            Self::InvalidOutput { .. } => "invalid_output",
+            Self::UnknownTenant { .. } => "unknown_tenant",
+            Self::NoTenant => "no_tenant",
+            Self::Denied { denial, .. } => denial.kind(),
+            Self::InputSchema { .. } => "input_schema",
+            Self::OutputSchema { .. } => "output_schema",
+            Self::Schema { .. } => "schema",
+            Self::NotInPolicy { .. } => "not_in_policy",
+            Self::DigestMismatch { .. } => "digest_mismatch",
+            Self::MissingSignature { .. } => "missing_signature",
+            Self::Signature { .. } => "signature",
+            Self::Policy(_) => "policy",
+            Self::Audit(_) => "audit",
+            Self::PatientStore(_) => "patient_store",
+            Self::PhiKey(_) => "phi_key",
+            Self::NoPhiKey => "no_phi_key",
+            Self::InputSerialization { .. } => "input_serialization",
         }
     }
 }

@@ -1,11 +1,16 @@
 //! [`LoadedPlugin`]: one plugin, compiled once, described, checked, and ready to call.
 
-use extism::{CompiledPlugin, CurrentPlugin, Manifest, PTR, PluginBuilder, UserData, Val, Wasm};
-use medplug_pdk::host_fns::{HostFnError, HostFnErrorCode, HostReply};
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::sync::Arc;
+
+use extism::{CompiledPlugin, Manifest, PTR, PluginBuilder, UserData, Wasm};
 use medplug_pdk::{ABI_VERSION, Capability, DESCRIBE_FUNCTION, HOST_FUNCTION_MODULE, PluginInfo};
 
 use crate::call_error::classify;
+use crate::host_functions::{CallScope, host_function};
 use crate::instance_pool::InstancePool;
+use crate::schema_guard::FunctionSchemas;
 use crate::{CallSite, HostError, Limits, ModuleInterface, sha256_hex};
 
 /// A loaded plugin: its description, digest, limits and compiled module.
@@ -17,6 +22,16 @@ pub struct LoadedPlugin {
     limits: Limits,
     interface: ModuleInterface,
     pool: InstancePool,
+    /// Each function's compiled schemas; empty when the host validates nothing.
+    schemas: BTreeMap<String, FunctionSchemas>,
+}
+
+/// What one call into the module returned, and the fuel it burned.
+pub(crate) struct RawCall {
+    /// The output bytes, or the typed failure.
+    pub result: Result<Vec<u8>, HostError>,
+    /// Fuel consumed, when metering is on.
+    pub fuel_used: Option<u64>,
 }
 
 impl std::fmt::Debug for LoadedPlugin {
@@ -29,8 +44,8 @@ impl std::fmt::Debug for LoadedPlugin {
     }
 }
 
-/// Compiles `bytes` under `limits`, with every medplug host function linked to a stub that
-/// denies it: the module instantiates (so `describe` can run) but gets nothing it was not granted.
+/// Compiles `bytes` under `limits`, with every medplug host function linked (each checks the
+/// calling tenant's grant on every call, and gives nothing outside a call).
 pub(crate) fn compile(bytes: &[u8], limits: &Limits) -> Result<CompiledPlugin, extism::Error> {
     let manifest = Manifest::new([Wasm::data(bytes.to_vec())])
         .with_memory_max(limits.max_memory_pages)
@@ -48,30 +63,10 @@ pub(crate) fn compile(bytes: &[u8], limits: &Limits) -> Result<CompiledPlugin, e
             [PTR],
             [PTR],
             UserData::new(capability),
-            deny_host_function,
+            host_function,
         );
     }
     builder.compile()
-}
-
-/// A host function the plugin has no grant for: replies `denied`, and the plugin sees an error.
-fn deny_host_function(
-    plugin: &mut CurrentPlugin,
-    _inputs: &[Val],
-    outputs: &mut [Val],
-    capability: UserData<Capability>,
-) -> Result<(), extism::Error> {
-    let capability = *capability
-        .get()?
-        .lock()
-        .map_err(|_| extism::Error::msg("poisoned capability"))?;
-    let reply: HostReply<()> = HostReply::Error(HostFnError {
-        code: HostFnErrorCode::Denied,
-        message: format!("the `{capability}` capability is not granted to this plugin"),
-    });
-    let handle = plugin.memory_new(serde_json::to_string(&reply)?)?;
-    outputs[0] = plugin.memory_to_val(handle);
-    Ok(())
 }
 
 impl LoadedPlugin {
@@ -124,7 +119,32 @@ impl LoadedPlugin {
             limits,
             interface,
             pool,
+            schemas: BTreeMap::new(),
         })
+    }
+
+    /// Reads and compiles the input and output schema of every function from `dir`
+    /// (`<dir>/<plugin>/<function>.input.json`, as `describe` names them); from then on every
+    /// call's input and output are validated.
+    pub(crate) fn with_schemas(mut self, dir: &Path) -> Result<Self, HostError> {
+        for function in &self.info.functions {
+            let schemas = FunctionSchemas::load(
+                dir,
+                function.input_schema.as_str(),
+                function.output_schema.as_str(),
+            )
+            .map_err(|source| HostError::Schema {
+                plugin: self.info.name.clone(),
+                source,
+            })?;
+            self.schemas.insert(function.name.clone(), schemas);
+        }
+        Ok(self)
+    }
+
+    /// The compiled schemas of `function`, when the host validates.
+    pub(crate) fn schemas(&self, function: &str) -> Option<&FunctionSchemas> {
+        self.schemas.get(function)
     }
 
     /// What the plugin said about itself.
@@ -157,9 +177,14 @@ impl LoadedPlugin {
         &self.interface
     }
 
-    /// Instances waiting for the next call.
+    /// Instances waiting for the next call, over all tenants.
     pub fn idle_instances(&self) -> usize {
         self.pool.idle()
+    }
+
+    /// Instances of `tenant` waiting for its next call.
+    pub fn idle_instances_of(&self, tenant: &str) -> usize {
+        self.pool.idle_of(tenant)
     }
 
     pub(crate) fn site(&self, function: &str) -> CallSite {
@@ -170,8 +195,8 @@ impl LoadedPlugin {
         }
     }
 
-    /// Calls `function` with raw input bytes and returns its raw output.
-    pub(crate) fn call_raw(&self, function: &str, input: &[u8]) -> Result<Vec<u8>, HostError> {
+    /// Checks that `function` exists and that `input` fits the size limit.
+    pub(crate) fn admit(&self, function: &str, input: &[u8]) -> Result<(), HostError> {
         let site = self.site(function);
         if function != DESCRIBE_FUNCTION && self.info.function(function).is_none() {
             let exported = self
@@ -190,24 +215,41 @@ impl LoadedPlugin {
                 limit: self.limits.max_input_bytes,
             });
         }
-        let mut instance = self.pool.checkout().map_err(|e| HostError::Trap {
-            site: site.clone(),
-            message: format!("could not instantiate: {e:#}"),
-        })?;
-        let result = instance.call::<&[u8], Vec<u8>>(function, input);
-        match result {
+        Ok(())
+    }
+
+    /// Runs `function` on an instance of the scope's tenant with raw input bytes.
+    pub(crate) fn call_raw(&self, function: &str, input: &[u8], scope: Arc<CallScope>) -> RawCall {
+        let site = self.site(function);
+        let tenant = scope.tenant.clone();
+        let mut instance = match self.pool.checkout(&tenant) {
+            Ok(instance) => instance,
+            Err(e) => {
+                return RawCall {
+                    result: Err(HostError::Trap {
+                        site,
+                        message: format!("could not instantiate: {e:#}"),
+                    }),
+                    fuel_used: None,
+                };
+            }
+        };
+        let result = instance.call_with_host_context::<&[u8], Vec<u8>, _>(function, input, scope);
+        let fuel_used = instance.fuel_consumed();
+        let result = match result {
             Ok(output) => {
-                self.pool.checkin(instance);
+                self.pool.checkin(&tenant, instance);
                 Ok(output)
             }
             Err(error) => {
                 let failure = classify(&error, site, &self.limits);
                 if failure.instance_reusable {
-                    self.pool.checkin(instance);
+                    self.pool.checkin(&tenant, instance);
                 }
                 Err(failure.error)
             }
-        }
+        };
+        RawCall { result, fuel_used }
     }
 }
 
@@ -216,13 +258,13 @@ fn describe(pool: &InstancePool, interface: &ModuleInterface) -> Result<PluginIn
     if !interface.exports(DESCRIBE_FUNCTION) {
         return Err("it does not export `describe`: is it a medplug plugin?".to_owned());
     }
+    // A fresh instance that no tenant will ever get: `describe` runs plugin code too.
     let mut instance = pool
-        .checkout()
+        .fresh()
         .map_err(|e| format!("does not instantiate: {e:#}"))?;
     let output = instance
         .call::<&[u8], Vec<u8>>(DESCRIBE_FUNCTION, &[])
         .map_err(|e| format!("`describe` failed: {e:#}"))?;
-    pool.checkin(instance);
     serde_json::from_slice(&output)
         .map_err(|e| format!("`describe` returned no valid plugin info: {e}"))
 }

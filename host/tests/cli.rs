@@ -2,7 +2,7 @@
 //! Needs `cargo xtask build-plugins` first (`cargo xtask test` does it).
 
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
 use anyhow::{Context, Result};
@@ -12,10 +12,20 @@ fn plugins_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/plugins")
 }
 
-fn medplug(args: &[&str], stdin: &str) -> Result<Output> {
+/// Runs `medplug` with the default policy copied into `dir`, so that its audit trail and
+/// patient store live there.
+fn medplug_in(dir: &Path, args: &[&str], stdin: &str) -> Result<Output> {
+    let policy = dir.join("medplug.toml");
+    if !policy.exists() {
+        std::fs::copy(
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("../medplug.toml"),
+            &policy,
+        )?;
+    }
     let mut child = Command::new(env!("CARGO_BIN_EXE_medplug"))
         .args(args)
         .env("MEDPLUG_PLUGINS", plugins_dir())
+        .env("MEDPLUG_POLICY", &policy)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -26,6 +36,12 @@ fn medplug(args: &[&str], stdin: &str) -> Result<Output> {
         .context("stdin")?
         .write_all(stdin.as_bytes())?;
     Ok(child.wait_with_output()?)
+}
+
+/// Runs `medplug` in a fresh directory of its own.
+fn medplug(args: &[&str], stdin: &str) -> Result<Output> {
+    let dir = tempfile::tempdir()?;
+    medplug_in(dir.path(), args, stdin)
 }
 
 #[test]
@@ -92,8 +108,8 @@ fn a_failed_call_exits_non_zero_with_the_error_on_stderr() -> Result<()> {
     assert!(out.stdout.is_empty());
     assert_eq!(
         String::from_utf8(out.stderr)?,
-        "medplug: lgpd-analyzer@0.1.0 `analyze`: invalid input: input of `analyze` has the wrong shape: \
-         invalid type: integer `5`, expected a string at line 1 column 13\n"
+        "medplug: lgpd-analyzer@0.1.0 `analyze`: invalid input: does not match schema \
+         lgpd-analyzer/analyze.input: at /content: 5 is not of type \"string\"\n"
     );
     let out = medplug(&["--plugins", "/nonexistent", "list"], "")?;
     assert_eq!(out.status.code(), Some(1));
@@ -114,7 +130,10 @@ fn list_and_inspect_describe_the_plugins() -> Result<()> {
         "claims-extractor     0.1.0    compliance   functions: extract  capabilities: none\n\
          ecg-analyzer         0.1.0    cardiology   functions: analyze  capabilities: none\n\
          lesion-risk          0.1.0    dermatology  functions: score  capabilities: none\n\
-         lgpd-analyzer        0.1.0    privacy      functions: analyze, redact  capabilities: none\n"
+         lgpd-analyzer        0.1.0    privacy      functions: analyze, redact  capabilities: none\n\
+         tenant cardio-sul         specialties: cardiology, privacy  plugins: ecg-analyzer, lgpd-analyzer\n\
+         tenant clinica-horizonte  specialties: compliance, dermatology, privacy  \
+         plugins: claims-extractor, lesion-risk, lgpd-analyzer\n"
     );
 
     let wasm = plugins_dir().join("lgpd-analyzer.wasm");
@@ -154,7 +173,15 @@ fn ecg_scores_record_100_against_its_annotations() -> Result<()> {
         return Ok(());
     };
     let record = dir.join("100");
-    let out = medplug(&["ecg", record.to_str().context("path")?], "")?;
+    let record_path = record.to_str().context("path")?;
+    // The default tenant is a dermatology clinic: the ECG analyzer is not enabled for it.
+    let out = medplug(&["ecg", record_path], "")?;
+    assert_eq!(
+        String::from_utf8(out.stderr)?,
+        "medplug: tenant `clinica-horizonte` may not call ecg-analyzer@0.1.0 `analyze`: \
+         the plugin is not enabled for this tenant\n"
+    );
+    let out = medplug(&["ecg", record_path, "--tenant", "cardio-sul"], "")?;
     assert!(
         out.status.success(),
         "{}",
@@ -170,7 +197,7 @@ fn ecg_scores_record_100_against_its_annotations() -> Result<()> {
         "{text}"
     );
     let out = medplug(
-        &["ecg", record.to_str().context("path")?, "--lead", "2"],
+        &["ecg", record_path, "--tenant", "cardio-sul", "--lead", "2"],
         "",
     )?;
     assert_eq!(out.status.code(), Some(1));

@@ -1,0 +1,453 @@
+//! The policy file: TOML, read with serde and checked as a whole before a host uses it.
+//!
+//! ```toml
+//! default_tenant = "clinica-horizonte"     # tenant of calls that name none (optional)
+//! allow_unlisted_plugins = false           # default false
+//!
+//! [storage]                                # paths relative to this file
+//! audit_db = "medplug-audit.db"            # SQLite audit trail (absent: in memory)
+//! patients_db = "medplug-patients.db"      # SQLite patient store (absent: none)
+//!
+//! [phi_key]                                # for encrypt_phi: `file` or `env`, never the key
+//! id = "demo-2026-11"
+//! env = "MEDPLUG_PHI_KEY"
+//!
+//! [signatures]
+//! require = false
+//! trusted_keys = ["d75a98…"]               # ed25519 public keys, 64 hex
+//!
+//! [limits]                                 # every plugin's, unless it has its own
+//! memory_pages = 2048                      # 64 KiB pages
+//! timeout_ms = 5000
+//! fuel = 10000000000                       # 0 turns metering off
+//! max_input_bytes = 16777216
+//!
+//! [plugins.lgpd-analyzer]
+//! sha256 = "…"                             # pin (optional)
+//! grants = ["audit_log"]
+//! limits = { timeout_ms = 2000 }           # overrides field by field
+//!
+//! [tenants.clinica-horizonte]
+//! name = "Clínica Horizonte"
+//! specialties = ["dermatology", "privacy"]
+//! plugins = ["lgpd-analyzer", "lesion-risk"]
+//! grants = { lgpd-analyzer = [] }          # narrower than the plugin's grants (optional)
+//! ```
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use medplug_pdk::Capability;
+use serde::Deserialize;
+
+use super::tenant::{ANY, Tenant};
+use super::{PhiKeyConfig, PhiKeySource, PluginPolicy, Policy};
+use crate::Limits;
+use crate::signature::TrustedKey;
+
+/// A policy that cannot be read or does not hold together.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum PolicyError {
+    /// The file cannot be read.
+    #[error("cannot read policy {path}: {source}")]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// The OS error.
+        source: std::io::Error,
+    },
+    /// Not valid TOML, or a field of the wrong type or name (the message gives line and column).
+    #[error("policy {origin} is not valid: {message}")]
+    Syntax {
+        /// The file.
+        origin: String,
+        /// What the TOML reader said.
+        message: String,
+    },
+    /// Valid TOML whose parts contradict each other.
+    #[error("policy {origin}: {message}")]
+    Inconsistent {
+        /// The file.
+        origin: String,
+        /// What does not hold, naming the table and field.
+        message: String,
+    },
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPolicy {
+    default_tenant: Option<String>,
+    #[serde(default)]
+    allow_unlisted_plugins: bool,
+    #[serde(default)]
+    storage: RawStorage,
+    phi_key: Option<RawPhiKey>,
+    #[serde(default)]
+    signatures: RawSignatures,
+    #[serde(default)]
+    limits: RawLimits,
+    #[serde(default)]
+    plugins: BTreeMap<String, RawPlugin>,
+    #[serde(default)]
+    tenants: BTreeMap<String, RawTenant>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawStorage {
+    audit_db: Option<PathBuf>,
+    patients_db: Option<PathBuf>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPhiKey {
+    id: String,
+    file: Option<PathBuf>,
+    env: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSignatures {
+    #[serde(default)]
+    require: bool,
+    #[serde(default)]
+    trusted_keys: Vec<String>,
+}
+
+#[derive(Debug, Default, Clone, Copy, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawLimits {
+    memory_pages: Option<u32>,
+    timeout_ms: Option<u64>,
+    fuel: Option<u64>,
+    max_input_bytes: Option<usize>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPlugin {
+    sha256: Option<String>,
+    #[serde(default)]
+    grants: BTreeSet<Capability>,
+    #[serde(default)]
+    limits: RawLimits,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawTenant {
+    name: Option<String>,
+    specialties: BTreeSet<String>,
+    plugins: BTreeSet<String>,
+    #[serde(default)]
+    grants: BTreeMap<String, BTreeSet<Capability>>,
+}
+
+impl RawLimits {
+    fn over(self, base: Limits) -> Limits {
+        Limits {
+            max_memory_pages: self.memory_pages.unwrap_or(base.max_memory_pages),
+            timeout: self.timeout_ms.map_or(base.timeout, Duration::from_millis),
+            fuel: self.fuel.map_or(base.fuel, |f| (f > 0).then_some(f)),
+            max_input_bytes: self.max_input_bytes.unwrap_or(base.max_input_bytes),
+        }
+    }
+}
+
+/// Ids of tenants, plugins and keys: what fits in a file name and a log line.
+fn valid_id(id: &str) -> bool {
+    !id.is_empty()
+        && id.len() <= 64
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"-_.".contains(&b))
+}
+
+pub(super) fn parse(text: &str, origin: &str, base: &Path) -> Result<Policy, PolicyError> {
+    let raw: RawPolicy = toml::from_str(text).map_err(|e| PolicyError::Syntax {
+        origin: origin.to_owned(),
+        // toml's text draws the line with a caret over several lines; keep the position and
+        // the message, one line.
+        message: format!(
+            "{}: {}",
+            e.to_string().lines().next().unwrap_or("TOML parse error"),
+            e.message()
+        ),
+    })?;
+    let bad = |message: String| PolicyError::Inconsistent {
+        origin: origin.to_owned(),
+        message,
+    };
+    let default_limits = raw.limits.over(Limits::default());
+    check_limits(&default_limits, "[limits]").map_err(bad)?;
+    let mut plugins = BTreeMap::new();
+    for (name, plugin) in raw.plugins {
+        if !valid_id(&name) {
+            return Err(bad(format!(
+                "[plugins.{name}]: a plugin name is 1-64 letters, digits, '-', '_' or '.'"
+            )));
+        }
+        if let Some(sha) = &plugin.sha256 {
+            let hex64 = sha.len() == 64 && sha.bytes().all(|b| b.is_ascii_hexdigit());
+            if !hex64 || sha.bytes().any(|b| b.is_ascii_uppercase()) {
+                return Err(bad(format!(
+                    "[plugins.{name}] sha256 must be 64 lowercase hex characters, found `{sha}`"
+                )));
+            }
+        }
+        let limits = plugin.limits.over(default_limits);
+        check_limits(&limits, &format!("[plugins.{name}.limits]")).map_err(bad)?;
+        plugins.insert(
+            name,
+            PluginPolicy {
+                sha256: plugin.sha256,
+                grants: plugin.grants,
+                limits,
+            },
+        );
+    }
+    let mut tenants = BTreeMap::new();
+    for (id, tenant) in raw.tenants {
+        if !valid_id(&id) {
+            return Err(bad(format!(
+                "[tenants.{id}]: a tenant id is 1-64 letters, digits, '-', '_' or '.'"
+            )));
+        }
+        for plugin in &tenant.plugins {
+            if plugin != ANY && !plugins.contains_key(plugin) && !raw.allow_unlisted_plugins {
+                return Err(bad(format!(
+                    "[tenants.{id}] enables plugin `{plugin}`, which has no [plugins.{plugin}] table"
+                )));
+            }
+        }
+        for (plugin, grants) in &tenant.grants {
+            let allowed = plugins
+                .get(plugin)
+                .map(|p: &PluginPolicy| p.grants.clone())
+                .unwrap_or_default();
+            if let Some(extra) = grants.iter().find(|c| !allowed.contains(c)) {
+                return Err(bad(format!(
+                    "[tenants.{id}] grants `{extra}` to `{plugin}`, but [plugins.{plugin}] does not grant it: a tenant may only narrow a plugin's grants"
+                )));
+            }
+        }
+        tenants.insert(
+            id.clone(),
+            Tenant {
+                name: tenant.name.unwrap_or_else(|| id.clone()),
+                id,
+                specialties: tenant.specialties,
+                plugins: tenant.plugins,
+                grants: tenant.grants,
+            },
+        );
+    }
+    if let Some(tenant) = &raw.default_tenant
+        && !tenants.contains_key(tenant)
+    {
+        return Err(bad(format!(
+            "default_tenant `{tenant}` has no [tenants.{tenant}] table"
+        )));
+    }
+    let trusted_keys = raw
+        .signatures
+        .trusted_keys
+        .iter()
+        .map(|k| {
+            k.parse::<TrustedKey>()
+                .map_err(|e| bad(format!("[signatures] trusted key `{k}`: {e}")))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    if raw.signatures.require && trusted_keys.is_empty() {
+        return Err(bad(
+            "[signatures] require = true needs at least one trusted key".to_owned(),
+        ));
+    }
+    let phi_key = raw
+        .phi_key
+        .map(|key| {
+            if !valid_id(&key.id) {
+                return Err(bad(format!(
+                    "[phi_key] id `{}` must be 1-64 letters, digits, '-', '_' or '.'",
+                    key.id
+                )));
+            }
+            let source = match (key.file, key.env) {
+                (Some(file), None) => PhiKeySource::File(base.join(file)),
+                (None, Some(var)) => PhiKeySource::Env(var),
+                _ => {
+                    return Err(bad(
+                        "[phi_key] needs exactly one of `file` and `env`".to_owned()
+                    ));
+                }
+            };
+            Ok(PhiKeyConfig { id: key.id, source })
+        })
+        .transpose()?;
+    let needs_key = plugins
+        .iter()
+        .find(|(_, p)| p.grants.contains(&Capability::EncryptPhi));
+    if let (Some((name, _)), None) = (needs_key, &phi_key) {
+        return Err(bad(format!(
+            "[plugins.{name}] is granted `encrypt_phi`, which needs a [phi_key] table"
+        )));
+    }
+    Ok(Policy {
+        default_tenant: raw.default_tenant,
+        tenants,
+        plugins,
+        allow_unlisted_plugins: raw.allow_unlisted_plugins,
+        default_limits,
+        trusted_keys,
+        require_signatures: raw.signatures.require,
+        audit_db: raw.storage.audit_db.map(|p| base.join(p)),
+        patients_db: raw.storage.patients_db.map(|p| base.join(p)),
+        phi_key,
+    })
+}
+
+fn check_limits(limits: &Limits, table: &str) -> Result<(), String> {
+    if limits.max_memory_pages == 0 || limits.max_memory_pages > 65_536 {
+        return Err(format!(
+            "{table} memory_pages must be 1-65536 (64 KiB pages), found {}",
+            limits.max_memory_pages
+        ));
+    }
+    if limits.timeout.is_zero() {
+        return Err(format!("{table} timeout_ms must be positive"));
+    }
+    if limits.max_input_bytes == 0 {
+        return Err(format!("{table} max_input_bytes must be positive"));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse_str(text: &str) -> Result<Policy, PolicyError> {
+        parse(text, "test.toml", Path::new("/etc/medplug"))
+    }
+
+    #[test]
+    fn the_demo_policy_holds_together() {
+        let policy = parse_str(crate::policy::DEMO_POLICY).expect("demo policy");
+        assert_eq!(policy.default_tenant.as_deref(), Some("clinica-horizonte"));
+        assert_eq!(
+            policy.tenants.keys().collect::<Vec<_>>(),
+            ["cardio-sul", "clinica-horizonte"]
+        );
+        assert_eq!(
+            policy.audit_db,
+            Some(PathBuf::from("/etc/medplug/target/medplug/audit.db"))
+        );
+    }
+
+    #[test]
+    fn a_full_policy_reads_into_its_parts() -> Result<(), PolicyError> {
+        let policy = parse_str(
+            r#"
+            default_tenant = "a"
+            [storage]
+            audit_db = "audit.db"
+            [phi_key]
+            id = "k1"
+            file = "keys/phi.key"
+            [limits]
+            timeout_ms = 1000
+            [plugins.p]
+            sha256 = "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+            grants = ["audit_log", "encrypt_phi"]
+            limits = { fuel = 0 }
+            [tenants.a]
+            specialties = ["cardiology"]
+            plugins = ["p"]
+            grants = { p = ["audit_log"] }
+            "#,
+        )?;
+        let p = policy.plugin("p").expect("plugin p");
+        assert_eq!(p.limits.timeout, Duration::from_millis(1000));
+        assert_eq!(p.limits.fuel, None);
+        assert_eq!(policy.limits("unlisted").fuel, Limits::default().fuel);
+        let a = policy.tenant("a").expect("tenant a");
+        assert_eq!(a.name, "a");
+        assert_eq!(
+            policy.tenant_grants(a, "p"),
+            BTreeSet::from([Capability::AuditLog])
+        );
+        assert_eq!(
+            policy.phi_key,
+            Some(PhiKeyConfig {
+                id: "k1".into(),
+                source: PhiKeySource::File(PathBuf::from("/etc/medplug/keys/phi.key")),
+            })
+        );
+        assert_eq!(
+            policy.audit_db,
+            Some(PathBuf::from("/etc/medplug/audit.db"))
+        );
+        Ok(())
+    }
+
+    #[test]
+    fn contradictions_are_named() {
+        let cases = [
+            (
+                "[tenants.a]\nspecialties = []\nplugins = [\"ghost\"]",
+                "policy test.toml: [tenants.a] enables plugin `ghost`, which has no [plugins.ghost] table",
+            ),
+            (
+                "[plugins.p]\ngrants = [\"audit_log\"]\n[tenants.a]\nspecialties = []\nplugins = [\"p\"]\ngrants = { p = [\"read_patient\"] }",
+                "policy test.toml: [tenants.a] grants `read_patient` to `p`, but [plugins.p] does not grant it: a tenant may only narrow a plugin's grants",
+            ),
+            (
+                "default_tenant = \"nobody\"",
+                "policy test.toml: default_tenant `nobody` has no [tenants.nobody] table",
+            ),
+            (
+                "[plugins.p]\ngrants = [\"encrypt_phi\"]",
+                "policy test.toml: [plugins.p] is granted `encrypt_phi`, which needs a [phi_key] table",
+            ),
+            (
+                "[plugins.p]\nsha256 = \"ABC\"",
+                "policy test.toml: [plugins.p] sha256 must be 64 lowercase hex characters, found `ABC`",
+            ),
+            (
+                "[signatures]\nrequire = true",
+                "policy test.toml: [signatures] require = true needs at least one trusted key",
+            ),
+            (
+                "[limits]\nmemory_pages = 0",
+                "policy test.toml: [limits] memory_pages must be 1-65536 (64 KiB pages), found 0",
+            ),
+            (
+                "[phi_key]\nid = \"k\"",
+                "policy test.toml: [phi_key] needs exactly one of `file` and `env`",
+            ),
+        ];
+        for (text, expected) in cases {
+            let error = parse_str(text).expect_err(text);
+            assert_eq!(error.to_string(), expected);
+        }
+    }
+
+    #[test]
+    fn unknown_fields_and_capabilities_are_syntax_errors_with_a_position() {
+        let error = parse_str("[plugins.p]\ngrants = [\"read_files\"]").unwrap_err();
+        let message = error.to_string();
+        assert!(
+            message.starts_with("policy test.toml is not valid: TOML parse error at line 2"),
+            "{message}"
+        );
+        assert!(message.contains("read_files"), "{message}");
+        let error =
+            parse_str("[tenants.a]\nspecialties = []\nplugins = []\ncolour = 1").unwrap_err();
+        assert!(error.to_string().contains("colour"), "{error}");
+    }
+}

@@ -1,0 +1,173 @@
+//! [`Policy`]: which tenants (clinics) may call which plugins, with which grants and limits.
+//!
+//! A policy is a TOML file (format in [`file`] and `medplug.toml` at the repository root, the documented default
+//! that serves the demo). It answers the questions of the host's data flow (DESIGN.md):
+//!
+//! - *may this module load?* — it must be listed (unless the policy admits unlisted plugins),
+//!   its sha256 must equal the pin when one is given, its signature must verify when
+//!   signatures are required, and its host-function imports must be covered by its grants;
+//! - *may this tenant call it?* — the tenant must exist, have the plugin enabled and serve the
+//!   plugin's specialty;
+//! - *may this call use that host function?* — the tenant's grant for the plugin, checked again
+//!   by the host function on every call.
+//!
+//! Without a policy a host runs [`Policy::open`]: one tenant, `local`, that may call every plugin
+//! of every specialty, and no grants.
+
+mod file;
+mod tenant;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+use medplug_pdk::Capability;
+
+pub use file::PolicyError;
+pub use tenant::{Denial, Tenant};
+
+use crate::Limits;
+use crate::signature::TrustedKey;
+
+/// The tenant of [`Policy::open`].
+pub const LOCAL_TENANT: &str = "local";
+
+/// What the policy says about one plugin.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PluginPolicy {
+    /// The module's sha256 (lowercase hex) when pinned: a module with another digest is refused.
+    pub sha256: Option<String>,
+    /// The capabilities granted to the plugin; its imports must be covered by them.
+    pub grants: BTreeSet<Capability>,
+    /// The limits its calls run under.
+    pub limits: Limits,
+}
+
+/// Where the PHI key comes from (never the key itself).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PhiKeySource {
+    /// A file holding the key as 64 hex characters.
+    File(PathBuf),
+    /// An environment variable holding the key as 64 hex characters.
+    Env(String),
+}
+
+/// The PHI key: its id and where it comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PhiKeyConfig {
+    /// The key id written into every envelope.
+    pub id: String,
+    /// Where the key is read from.
+    pub source: PhiKeySource,
+}
+
+/// A host's policy: tenants, plugins, grants, limits, trust and storage.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Policy {
+    /// The tenant of calls that name none (`Host::call`, `medplug call` without `--tenant`).
+    pub default_tenant: Option<String>,
+    /// Tenants by id.
+    pub tenants: BTreeMap<String, Tenant>,
+    /// Plugins by name.
+    pub plugins: BTreeMap<String, PluginPolicy>,
+    /// Whether a plugin missing from `plugins` may load (with no grants and the default limits).
+    pub allow_unlisted_plugins: bool,
+    /// The limits of plugins the policy lists without limits of their own.
+    pub default_limits: Limits,
+    /// Keys whose signatures are trusted.
+    pub trusted_keys: Vec<TrustedKey>,
+    /// Whether every module must carry a signature by a trusted key.
+    pub require_signatures: bool,
+    /// The SQLite audit trail; `None` keeps it in memory.
+    pub audit_db: Option<PathBuf>,
+    /// The SQLite patient store; `None` means no patient store (`get_patient` answers `internal`).
+    pub patients_db: Option<PathBuf>,
+    /// The PHI key for `encrypt_phi`.
+    pub phi_key: Option<PhiKeyConfig>,
+}
+
+impl Policy {
+    /// The policy of a host built without one: tenant `local` may call every plugin, every
+    /// plugin loads with no grants and default limits, audit records stay in memory.
+    pub fn open() -> Self {
+        let local = Tenant {
+            id: LOCAL_TENANT.to_owned(),
+            name: "this machine".to_owned(),
+            specialties: BTreeSet::from([tenant::ANY.to_owned()]),
+            plugins: BTreeSet::from([tenant::ANY.to_owned()]),
+            grants: BTreeMap::new(),
+        };
+        Self {
+            default_tenant: Some(LOCAL_TENANT.to_owned()),
+            tenants: BTreeMap::from([(LOCAL_TENANT.to_owned(), local)]),
+            plugins: BTreeMap::new(),
+            allow_unlisted_plugins: true,
+            default_limits: Limits::default(),
+            trusted_keys: Vec::new(),
+            require_signatures: false,
+            audit_db: None,
+            patients_db: None,
+            phi_key: None,
+        }
+    }
+
+    /// Reads and checks a policy file; relative paths in it are relative to its directory.
+    pub fn load(path: impl AsRef<Path>) -> Result<Self, PolicyError> {
+        let path = path.as_ref();
+        let text = std::fs::read_to_string(path).map_err(|source| PolicyError::Io {
+            path: path.to_owned(),
+            source,
+        })?;
+        let base = path.parent().unwrap_or(Path::new("."));
+        Self::parse(&text, &path.display().to_string(), base)
+    }
+
+    /// Parses and checks policy text; `origin` names it in errors, relative paths are joined
+    /// to `base`.
+    pub fn parse(text: &str, origin: &str, base: &Path) -> Result<Self, PolicyError> {
+        file::parse(text, origin, base)
+    }
+
+    /// The demo policy (`medplug.toml` at the repository root, compiled in), paths relative to `base`.
+    pub fn demo(base: &Path) -> Self {
+        Self::parse(DEMO_POLICY, "medplug.toml (built in)", base)
+            .expect("medplug.toml is checked by a unit test")
+    }
+
+    /// The tenant with that id.
+    pub fn tenant(&self, id: &str) -> Option<&Tenant> {
+        self.tenants.get(id)
+    }
+
+    /// What the policy says about a plugin, or `None` if it is not listed.
+    pub fn plugin(&self, name: &str) -> Option<&PluginPolicy> {
+        self.plugins.get(name)
+    }
+
+    /// The capabilities granted to `plugin` (empty for an unlisted one).
+    pub fn plugin_grants(&self, plugin: &str) -> BTreeSet<Capability> {
+        self.plugins
+            .get(plugin)
+            .map(|p| p.grants.clone())
+            .unwrap_or_default()
+    }
+
+    /// The limits `plugin` runs under.
+    pub fn limits(&self, plugin: &str) -> Limits {
+        self.plugins
+            .get(plugin)
+            .map_or(self.default_limits, |p| p.limits)
+    }
+
+    /// The capabilities `tenant` grants `plugin`: the tenant's own list when it has one for the
+    /// plugin, else the plugin's grants.
+    pub fn tenant_grants(&self, tenant: &Tenant, plugin: &str) -> BTreeSet<Capability> {
+        tenant
+            .grants
+            .get(plugin)
+            .cloned()
+            .unwrap_or_else(|| self.plugin_grants(plugin))
+    }
+}
+
+/// The text of `medplug.toml`, the default policy.
+pub const DEMO_POLICY: &str = include_str!("../../../medplug.toml");
