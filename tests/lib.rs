@@ -180,3 +180,44 @@ pub fn claims_corpus() -> Result<Vec<(String, String)>> {
     }
     Ok(docs)
 }
+
+/// The policy of the security tests: three fictional clinics and the two test plugins that
+/// touch tenants and host functions.
+///
+/// - `clinica-horizonte` (dermatology, testing): `host-caller` with every grant, `state-leak`;
+/// - `clinica-restrita` (dermatology): `host-caller`, narrowed to `audit_log`;
+/// - `cardio-sul` (cardiology, testing): `state-leak` only.
+pub const SECURITY_POLICY: &str = r#"
+allow_unlisted_plugins = false
+
+[phi_key]
+id = "test-key"
+env = "MEDPLUG_TEST_PHI_KEY_UNUSED"
+
+[plugins.host-caller]
+grants = ["audit_log", "read_patient", "encrypt_phi"]
+
+[plugins.state-leak]
+
+[tenants.clinica-horizonte]
+specialties = ["dermatology", "testing"]
+plugins = ["host-caller", "state-leak"]
+
+[tenants.clinica-restrita]
+specialties = ["dermatology"]
+plugins = ["host-caller"]
+grants = { host-caller = ["audit_log"] }
+
+[tenants.cardio-sul]
+specialties = ["cardiology", "testing"]
+plugins = ["state-leak"]
+"#;
+
+/// [`SECURITY_POLICY`], parsed, without its `[phi_key]`: tests that encrypt give the host a
+/// keyring of their own (`HostBuilder::phi_keyring`), the others need none.
+pub fn security_policy() -> Result<medplug_host::Policy> {
+    let mut policy =
+        medplug_host::Policy::parse(SECURITY_POLICY, "SECURITY_POLICY", Path::new("."))?;
+    policy.phi_key = None;
+    Ok(policy)
+}

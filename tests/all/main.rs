@@ -1,14 +1,19 @@
 //! medplug's conformance suite: one test binary, one module per topic (as wasmtime's
 //! `tests/all`). It checks what `cargo xtask build-plugins` built: every reference plugin honours
-//! ABI v1, and the host enforces every limit it promises, with real misbehaving wasm.
+//! ABI v1, and the host enforces every limit and rule it promises — capabilities, tenants,
+//! schemas, pins, signatures, the audit chain — with real wasm, some misbehaving on purpose.
 
+mod audit;
+mod capabilities;
 mod claims;
 mod contract;
 mod ecg;
 mod fixtures;
+mod integrity;
 mod lesion;
 mod lgpd;
 mod limits;
 mod loading;
 mod malformed_input;
 mod second_host;
+mod tenants;

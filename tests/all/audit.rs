@@ -1,0 +1,175 @@
+//! The audit trail: one record per call whatever its end, never the input, and a hash chain
+//! that names the first edited, deleted or reordered record.
+
+use std::sync::Arc;
+
+use anyhow::{Context, Result};
+use conformance::{plugin, security_policy, test_plugin};
+use medplug_host::audit::{BreakKind, Outcome, SqliteAuditTrail};
+use medplug_host::{CallContext, Host, Limits, sha256_hex};
+use serde_json::json;
+
+/// Opens the same file as an attacker would: straight SQLite, without the append-only triggers.
+fn tamper(path: &std::path::Path, sql: &str) -> Result<()> {
+    let connection = rusqlite::Connection::open(path)?;
+    connection.execute_batch(
+        "DROP TRIGGER IF EXISTS audit_records_no_update; DROP TRIGGER IF EXISTS audit_records_no_delete;",
+    )?;
+    let triggers: i64 = connection.query_row(
+        "SELECT count(*) FROM sqlite_master WHERE type = 'trigger'",
+        [],
+        |row| row.get(0),
+    )?;
+    if triggers > 0 {
+        // Whatever the triggers are called, an attacker with the file drops them.
+        let names: Vec<String> = connection
+            .prepare("SELECT name FROM sqlite_master WHERE type = 'trigger'")?
+            .query_map([], |row| row.get(0))?
+            .collect::<Result<_, _>>()?;
+        for name in names {
+            connection.execute_batch(&format!("DROP TRIGGER \"{name}\""))?;
+        }
+    }
+    connection.execute_batch(sql)?;
+    Ok(())
+}
+
+#[test]
+fn every_call_writes_exactly_one_record_whatever_its_end() -> Result<()> {
+    let audit = Arc::new(SqliteAuditTrail::in_memory()?);
+    let limits = Limits {
+        fuel: Some(50_000_000),
+        ..Limits::default()
+    };
+    let host = Host::builder()
+        .audit_sink(Arc::clone(&audit) as _)
+        .plugin_bytes("lgpd-analyzer.wasm", plugin("lgpd-analyzer")?)
+        .plugin_bytes("misbehave.wasm", test_plugin("misbehave")?)
+        .plugin_limits("misbehave", limits)
+        .build()?;
+    let context = CallContext::new("local", "auditor-test");
+    let input = br#"{"content":"Paciente CPF 529.982.247-25"}"#;
+    let calls: [(&str, &str, &[u8]); 6] = [
+        ("lgpd-analyzer", "analyze", input),
+        ("lgpd-analyzer", "analyze", br#"{"content": 5}"#),
+        ("misbehave", "fail", br#"{}"#),
+        ("misbehave", "spin", br#"{}"#),
+        ("lgpd-analyzer", "no-such-function", b"{}"),
+        ("no-such-plugin", "analyze", b"{}"),
+    ];
+    let mut errors = Vec::new();
+    for (plugin, function, input) in calls {
+        if let Err(e) = host.call_json_as(&context, plugin, function, input) {
+            errors.push(e.kind());
+        }
+    }
+    assert_eq!(
+        errors,
+        [
+            "invalid_input",
+            "unsupported",
+            "out_of_fuel",
+            "function_not_found",
+            "plugin_not_found"
+        ]
+    );
+    let records = audit.records()?;
+    assert_eq!(records.len(), calls.len());
+    let ends: Vec<(Outcome, Option<&str>)> = records
+        .iter()
+        .map(|r| (r.record.outcome, r.record.error_kind.as_deref()))
+        .collect();
+    assert_eq!(
+        ends,
+        [
+            (Outcome::Ok, None),
+            (Outcome::InvalidInput, Some("invalid_input")),
+            (Outcome::PluginError, Some("unsupported")),
+            (Outcome::LimitExceeded, Some("out_of_fuel")),
+            (Outcome::Denied, Some("function_not_found")),
+            (Outcome::Denied, Some("plugin_not_found")),
+        ]
+    );
+    let first = &records[0].record;
+    let lgpd = host.plugin("lgpd-analyzer")?;
+    assert_eq!(first.tenant, "local");
+    assert_eq!(first.actor, "auditor-test");
+    assert_eq!(first.plugin, "lgpd-analyzer");
+    assert_eq!(first.plugin_version, lgpd.info().version);
+    assert_eq!(first.module_sha256, lgpd.sha256());
+    assert_eq!(first.function, "analyze");
+    assert_eq!(first.input_sha256, sha256_hex(input));
+    assert_eq!(first.input_bytes, input.len() as u64);
+    assert!(first.fuel_used.is_some_and(|f| f > 0), "{first:?}");
+    assert_eq!(records[3].record.fuel_used, Some(50_000_000));
+    assert_eq!(records[5].record.plugin_version, "");
+    // The input is never stored: the CPF appears nowhere in the trail.
+    let mut export = Vec::new();
+    audit.export(&mut export)?;
+    let text = String::from_utf8(export)?;
+    assert_eq!(text.lines().count(), calls.len());
+    assert!(!text.contains("529.982.247-25") && !text.contains("52998224725"));
+    assert!(audit.verify()?.first_break.is_none());
+    Ok(())
+}
+
+fn trail_with_five_calls(dir: &tempfile::TempDir) -> Result<std::path::PathBuf> {
+    let path = dir.path().join("audit.db");
+    let host = Host::builder()
+        .policy(security_policy()?)
+        .audit_sink(Arc::new(SqliteAuditTrail::open(&path)?))
+        .plugin_bytes("state-leak.wasm", test_plugin("state-leak")?)
+        .build()?;
+    for i in 0..5 {
+        let context = CallContext::new("cardio-sul", "dr.x");
+        let _: serde_json::Value = host.call_as(
+            &context,
+            "state-leak",
+            "remember",
+            &json!({ "secret": i.to_string() }),
+        )?;
+    }
+    Ok(path)
+}
+
+#[test]
+fn the_chain_names_the_first_edited_deleted_or_reordered_record() -> Result<()> {
+    let check = |sql: &str, sequence: u64, kind: BreakKind| -> Result<String> {
+        let dir = tempfile::tempdir()?;
+        let path = trail_with_five_calls(&dir)?;
+        let intact = medplug_host::audit::verify_file(&path)?;
+        assert_eq!((intact.records, intact.first_break.is_none()), (5, true));
+        tamper(&path, sql)?;
+        let report = medplug_host::audit::verify_file(&path)?;
+        let found = report.first_break.context("the tampering went unnoticed")?;
+        assert_eq!((found.sequence, found.kind), (sequence, kind), "{found}");
+        Ok(found.to_string())
+    };
+    // An auditor-visible field edited in place.
+    let edited = check(
+        "UPDATE audit_records SET record = replace(record, '\"actor\":\"dr.x\"', '\"actor\":\"dr.y\"') WHERE sequence = 3",
+        3,
+        BreakKind::Edited,
+    )?;
+    assert!(edited.contains("record 3"), "{edited}");
+    let deleted = check(
+        "DELETE FROM audit_records WHERE sequence = 2",
+        2,
+        BreakKind::Deleted,
+    )?;
+    assert!(deleted.contains("record 2"), "{deleted}");
+    // Records 2 and 3 swapped (content and hashes), as if history were reordered.
+    check(
+        "UPDATE audit_records SET sequence = 100 WHERE sequence = 2;
+         UPDATE audit_records SET sequence = 2 WHERE sequence = 3;
+         UPDATE audit_records SET sequence = 3 WHERE sequence = 100;",
+        2,
+        BreakKind::Reordered,
+    )?;
+    check(
+        "DELETE FROM audit_records WHERE sequence = 5",
+        5,
+        BreakKind::HeadMismatch,
+    )?;
+    Ok(())
+}
