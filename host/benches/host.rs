@@ -2,7 +2,9 @@
 //!
 //! - `call_64b/{medplug_host,raw_extism}`: a 64-byte `analyze` call through the host and through a
 //!   bare `extism::Plugin` built from the same module under the same limits — the host's
-//!   per-call overhead (goal: ≤ 2×);
+//!   per-call overhead (goal: ≤ 2×); `call_64b/medplug_host_guarded` with every guard a
+//!   production host runs: input and output schemas, and the audit trail in a SQLite file with
+//!   synchronous=FULL (the default host keeps it in memory);
 //! - `instantiate/from_compiled`: a fresh instance from the compiled module (what the pool saves).
 //!
 //! The plugins' own throughput benchmarks live with the conformance suite (`tests/benches/`).
@@ -60,7 +62,24 @@ fn benches(c: &mut Criterion) {
         "both paths must do the same work"
     );
 
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let trail = medplug_host::audit::SqliteAuditTrail::open(dir.path().join("audit.db"))
+        .expect("audit trail");
+    let guarded = Host::builder()
+        .plugin_file(plugin_path())
+        .schemas_dir(plugin_path().with_file_name("schemas"))
+        .audit_sink(std::sync::Arc::new(trail))
+        .build()
+        .expect("the guarded host loads the plugin");
+
     let mut group = c.benchmark_group("call_64b");
+    group.bench_function("medplug_host_guarded", |b| {
+        b.iter(|| {
+            guarded
+                .call_json("lgpd-analyzer", "analyze", black_box(INPUT_64B))
+                .expect("call")
+        });
+    });
     group.bench_function("medplug_host", |b| {
         b.iter(|| {
             host.call_json("lgpd-analyzer", "analyze", black_box(INPUT_64B))

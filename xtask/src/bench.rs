@@ -90,12 +90,18 @@ const THROUGHPUTS: [(&str, &str, f64, Option<f64>); 5] = [
 ];
 
 /// A ratio to report: `(what, numerator, denominator, goal)`, benches named `group/id`.
-const RATIOS: [(&str, &str, &str, Option<f64>); 5] = [
+const RATIOS: [(&str, &str, &str, Option<f64>); 6] = [
     (
         "host overhead per call (host / raw extism)",
         "call_64b/medplug_host",
         "call_64b/raw_extism",
         Some(2.0),
+    ),
+    (
+        "all guards on (schemas, audit on disk) / raw extism",
+        "call_64b/medplug_host_guarded",
+        "call_64b/raw_extism",
+        None,
     ),
     (
         "lgpd-analyzer wasm / native (1 MB)",

@@ -4,7 +4,12 @@
 //! 2. wasm-opt (`-Oz` by default), skipped when the raw module is unchanged since the last build;
 //! 3. the ABI v1 check of `medplug_host::inspect`: `describe` runs, every function it lists is
 //!    exported, imports are only Extism's kernel and the host functions of requested capabilities;
-//! 4. `target/plugins/<name>.wasm`, `target/plugins/index.json`, and a size table.
+//! 4. `target/plugins/<name>.wasm`, its JSON Schemas copied to `target/plugins/schemas/<name>/`
+//!    (the host validates every call's input and output against them), `index.json`, and a
+//!    size table;
+//! 5. with `--sign KEY`, `target/plugins/<name>.wasm.sig`: an ed25519 signature of the module
+//!    that hosts whose policy trusts the key verify at load (`medplug signing-key new` makes a
+//!    key).
 //!
 //! The misbehaving plugins under `tests/guests/` are built in the same cargo run and copied,
 //! unoptimised and unchecked (some break the rules on purpose), to `target/test-plugins/`.
@@ -12,6 +17,7 @@
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
+use medplug_host::signature::{ModuleSignature, SigningKey};
 use medplug_host::{
     Inspection, PLUGIN_INDEX_FILE, PluginIndex, PluginIndexEntry, inspect, sha256_hex,
 };
@@ -33,6 +39,9 @@ pub struct Options {
     /// Skip wasm-opt.
     #[arg(long)]
     pub no_opt: bool,
+    /// Sign every plugin with the ed25519 key in this file (its seed, 64 hex characters).
+    #[arg(long, value_name = "KEY")]
+    pub sign: Option<PathBuf>,
 }
 
 impl Default for Options {
@@ -41,6 +50,7 @@ impl Default for Options {
             plugin: None,
             opt_level: "z".to_owned(),
             no_opt: false,
+            sign: None,
         }
     }
 }
@@ -101,6 +111,13 @@ pub fn crates_under(root: &Path, dir: &str) -> Result<Vec<WasmCrate>> {
 pub fn run(options: &Options) -> Result<PluginIndex> {
     ensure_wasm_target()?;
     let root = crate::project_root();
+    // Read the key first: a bad key path should fail before minutes of building.
+    let signing_key = options
+        .sign
+        .as_deref()
+        .map(SigningKey::read)
+        .transpose()
+        .context("reading the signing key (--sign)")?;
     let mut plugins = crates_under(&root, "plugins")?;
     if let Some(only) = &options.plugin {
         let names: Vec<&str> = plugins.iter().map(|p| p.name.as_str()).collect();
@@ -143,7 +160,13 @@ pub fn run(options: &Options) -> Result<PluginIndex> {
 
     let mut built = Vec::new();
     for plugin in &plugins {
-        built.push(build_one(&root, plugin, &optimization, &previous)?);
+        let entry = build_one(&root, plugin, &optimization, &previous)?;
+        copy_schemas(&root, &out_dir, plugin)?;
+        sign(
+            &out_dir.join(format!("{}.wasm", plugin.name)),
+            signing_key.as_ref(),
+        )?;
+        built.push(entry);
     }
     let mut index = previous.clone();
     if options.plugin.is_none() {
@@ -154,6 +177,8 @@ pub fn run(options: &Options) -> Result<PluginIndex> {
             .filter(|p| !plugins.iter().any(|c| c.name == p.name))
         {
             let _ = std::fs::remove_file(out_dir.join(format!("{}.wasm", stale.name)));
+            let _ = std::fs::remove_file(out_dir.join(format!("{}.wasm.sig", stale.name)));
+            let _ = std::fs::remove_dir_all(out_dir.join("schemas").join(&stale.name));
         }
         index.plugins.clear();
     }
@@ -175,7 +200,52 @@ pub fn run(options: &Options) -> Result<PluginIndex> {
     }
 
     print_size_table(&index, &plugins);
+    if let Some(key) = &signing_key {
+        println!("signed with ed25519 key {}", key.public_key());
+    }
     Ok(index)
+}
+
+/// Writes `module`'s signature file with `key`; without a key, removes an old one, which
+/// would not match this build.
+fn sign(module: &Path, key: Option<&SigningKey>) -> Result<()> {
+    let signature = ModuleSignature::signature_path(module);
+    match key {
+        Some(key) => {
+            let bytes =
+                std::fs::read(module).with_context(|| format!("reading {}", module.display()))?;
+            std::fs::write(&signature, key.sign(&bytes).to_file_contents())
+                .with_context(|| format!("writing {}", signature.display()))
+        }
+        None => {
+            let _ = std::fs::remove_file(&signature);
+            Ok(())
+        }
+    }
+}
+
+/// Copies `schemas/<plugin>/*.json` to `<out_dir>/schemas/<plugin>/`, replacing what was there.
+fn copy_schemas(root: &Path, out_dir: &Path, plugin: &WasmCrate) -> Result<()> {
+    let from = root.join("schemas").join(&plugin.name);
+    let to = out_dir.join("schemas").join(&plugin.name);
+    let _ = std::fs::remove_dir_all(&to);
+    std::fs::create_dir_all(&to)?;
+    let entries = std::fs::read_dir(&from).with_context(|| {
+        format!(
+            "plugin `{}` has no schemas in {}: run `cargo xtask schemas`",
+            plugin.name,
+            from.display()
+        )
+    })?;
+    for entry in entries {
+        let path = entry?.path();
+        if path.extension().is_some_and(|e| e == "json") {
+            let name = path.file_name().context("schema file name")?;
+            std::fs::copy(&path, to.join(name))
+                .with_context(|| format!("copying {}", path.display()))?;
+        }
+    }
+    Ok(())
 }
 
 fn read_index(path: &Path) -> PluginIndex {
@@ -318,6 +388,25 @@ fn print_size_table(index: &PluginIndex, built: &[WasmCrate]) {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn sign_writes_a_signature_that_verifies_and_unsigned_builds_remove_it() -> anyhow::Result<()> {
+        use medplug_host::signature::verify_module;
+        let dir = tempfile::tempdir()?;
+        let module = dir.path().join("p.wasm");
+        std::fs::write(&module, b"\0asm\x01\0\0\0")?;
+        let key = super::SigningKey::write_new(&dir.path().join("k.key"))?;
+        super::sign(&module, Some(&key))?;
+        let signature_path = dir.path().join("p.wasm.sig");
+        let signature = super::ModuleSignature::parse(&std::fs::read_to_string(&signature_path)?)?;
+        assert_eq!(
+            verify_module(&std::fs::read(&module)?, &signature, &[key.public_key()])?,
+            key.public_key()
+        );
+        super::sign(&module, None)?;
+        assert!(!signature_path.exists());
+        Ok(())
+    }
+
     use super::*;
 
     fn test_plugin(name: &str) -> Vec<u8> {

@@ -1,9 +1,11 @@
-//! `cargo xtask demo`: build the plugins and run them through the host on realistic samples.
+//! `cargo xtask demo`: build the plugins and run them through the host on realistic samples,
+//! under the default policy (`medplug.toml`), then show what the host refuses and the audit trail.
 
 use std::time::Instant;
 
 use anyhow::Result;
 use medplug_host::Host;
+use medplug_host::patients::{SqlitePatientStore, seed_demo};
 use medplug_pdk::lgpd::{self, AnalyzeInput, AnalyzeOutput, RedactInput, RedactMode, RedactOutput};
 
 use crate::build_plugins::{self, Options};
@@ -21,9 +23,19 @@ Dra. Ana Lima, CRM-SP 123456.";
 /// Runs the demo.
 pub fn run() -> Result<()> {
     build_plugins::run(&Options::default())?;
+    let root = crate::project_root();
+    // A fresh audit trail and patient store for each demo, under the default policy.
+    let dir = root.join("target/medplug/demo");
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir)?;
+    let patients = SqlitePatientStore::open(dir.join("patients.db"))?;
+    seed_demo(&patients)?;
+    drop(patients);
     let started = Instant::now();
     let host = Host::builder()
-        .plugins_dir(crate::project_root().join("target/plugins"))
+        .policy(crate::demo_security::policy(&root, &dir))
+        .plugins_dir(root.join("target/plugins"))
+        .schemas_dir(root.join("target/plugins/schemas"))
         .build()?;
     let loaded = started.elapsed();
     println!();
@@ -47,6 +59,11 @@ pub fn run() -> Result<()> {
     print!("{}", crate::demo_ecg::ecg_report(&host)?);
     println!();
     print!("{}", crate::demo_lesion::lesion_report(&host)?);
+    println!();
+    print!(
+        "{}",
+        crate::demo_security::security_report(&host, &root, &dir)?
+    );
     Ok(())
 }
 

@@ -6,16 +6,25 @@ use std::fmt::Write;
 use std::time::Instant;
 
 use anyhow::Result;
-use medplug_host::Host;
 use medplug_host::wfdb::{
     MITDB_HOWTO, Record, match_beats, match_window, mitdb_dir, read_annotations,
 };
+use medplug_host::{CallContext, Host};
 use medplug_pdk::ecg::{self, AnalyzeInput, AnalyzeOutput, Patient, Sex};
 
 /// Columns of the signal strip.
 const STRIP_COLUMNS: usize = 100;
 /// Seconds of signal the strip shows.
 const STRIP_SECONDS: f64 = 8.0;
+
+/// The demo's cardiology clinic: the default tenant (a dermatology clinic) may not call the
+/// ECG analyzer.
+fn cardiology() -> CallContext {
+    CallContext::new(
+        crate::demo_security::CARDIOLOGY,
+        crate::demo_security::ACTOR,
+    )
+}
 
 /// The ECG analyzer's report on record 100 (or a line saying where to get it) and on a
 /// synthetic strip.
@@ -56,7 +65,8 @@ fn synthetic_strip(host: &Host, out: &mut String) -> Result<()> {
         sex: Some(Sex::Male),
     });
     let started = Instant::now();
-    let report: AnalyzeOutput = host.call(ecg::PLUGIN_NAME, ecg::ANALYZE, &input)?;
+    let report: AnalyzeOutput =
+        host.call_as(&cardiology(), ecg::PLUGIN_NAME, ecg::ANALYZE, &input)?;
     let took = started.elapsed();
     writeln!(
         out,
@@ -84,7 +94,8 @@ fn record_100(host: &Host, path: &std::path::Path, out: &mut String) -> Result<(
     let mut input = AnalyzeInput::from_adc(rate, &record.signals[0], spec.gain, spec.baseline);
     input.lead = Some(spec.description.clone());
     let started = Instant::now();
-    let report: AnalyzeOutput = host.call(ecg::PLUGIN_NAME, ecg::ANALYZE, &input)?;
+    let report: AnalyzeOutput =
+        host.call_as(&cardiology(), ecg::PLUGIN_NAME, ecg::ANALYZE, &input)?;
     let took = started.elapsed();
     writeln!(
         out,
