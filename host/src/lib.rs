@@ -44,6 +44,7 @@ mod digest;
 mod error;
 mod host;
 mod host_functions;
+mod ids;
 mod inspect;
 mod instance_pool;
 mod limits;

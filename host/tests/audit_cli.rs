@@ -2,36 +2,16 @@
 //! is killed in the middle of a burst of calls. Needs `cargo xtask build-plugins` first.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::Output;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
 use medplug_host::audit::SqliteAuditTrail;
 use serde_json::Value;
 
-fn plugins_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/plugins")
-}
+mod common;
 
-/// `medplug` with the default policy copied into `dir` (its databases land in `dir/target`).
-fn command(dir: &Path, args: &[&str]) -> Result<Command> {
-    let policy = dir.join("medplug.toml");
-    if !policy.exists() {
-        std::fs::copy(
-            Path::new(env!("CARGO_MANIFEST_DIR")).join("../medplug.toml"),
-            &policy,
-        )?;
-    }
-    let mut command = Command::new(env!("CARGO_BIN_EXE_medplug"));
-    command
-        .args(args)
-        .env("MEDPLUG_PLUGINS", plugins_dir())
-        .env("MEDPLUG_POLICY", &policy)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    Ok(command)
-}
+use common::command;
 
 fn medplug(dir: &Path, args: &[&str]) -> Result<Output> {
     Ok(command(dir, args)?.output()?)

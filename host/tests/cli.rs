@@ -3,33 +3,18 @@
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::Output;
 
 use anyhow::{Context, Result};
 use serde_json::Value;
 
-fn plugins_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/plugins")
-}
+mod common;
 
-/// Runs `medplug` with the default policy copied into `dir`, so that its audit trail and
-/// patient store live there.
+use common::{command, plugins_dir};
+
+/// Runs `medplug` under the default policy copied into `dir`, with `stdin` as its input.
 fn medplug_in(dir: &Path, args: &[&str], stdin: &str) -> Result<Output> {
-    let policy = dir.join("medplug.toml");
-    if !policy.exists() {
-        std::fs::copy(
-            Path::new(env!("CARGO_MANIFEST_DIR")).join("../medplug.toml"),
-            &policy,
-        )?;
-    }
-    let mut child = Command::new(env!("CARGO_BIN_EXE_medplug"))
-        .args(args)
-        .env("MEDPLUG_PLUGINS", plugins_dir())
-        .env("MEDPLUG_POLICY", &policy)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()?;
+    let mut child = command(dir, args)?.spawn()?;
     child
         .stdin
         .take()

@@ -72,14 +72,7 @@ pub enum PatientStoreError {
     },
 }
 
-/// `value` quoted with escapes (no line breaks reach a log), cut to 64 characters.
-pub(super) fn quote(value: &str) -> String {
-    const MAX_CHARS: usize = 64;
-    match value.char_indices().nth(MAX_CHARS) {
-        Some((end, _)) => format!("{:?}…", &value[..end]),
-        None => format!("{value:?}"),
-    }
-}
+pub(super) use crate::ids::quote;
 
 /// Wraps a SQLite error with what was being done.
 pub(super) fn db(

@@ -7,7 +7,7 @@ use medplug_pdk::host_fns::{Patient, Sex};
 use super::error::{PatientStoreError, quote};
 
 /// Longest patient id, tenant or specialty, in bytes.
-pub const MAX_ID_BYTES: usize = 64;
+pub const MAX_ID_BYTES: usize = crate::ids::MAX_ID_BYTES;
 
 /// A patient as the clinic records it, with the specialties the patient consented to (LGPD
 /// Art. 11 I: specific consent for health data).
@@ -82,8 +82,7 @@ pub(super) fn check_id(field: &'static str, value: &str) -> Result<(), PatientSt
             ),
         ));
     }
-    let allowed = |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'-');
-    if !value.bytes().all(allowed) {
+    if !value.bytes().all(crate::ids::is_id_byte) {
         return Err(invalid(
             field,
             format!(

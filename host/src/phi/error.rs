@@ -73,23 +73,4 @@ pub enum PhiError {
     },
 }
 
-/// `value` quoted with escapes (no line breaks reach a log), cut to 64 characters.
-pub(super) fn quote(value: &str) -> String {
-    const MAX_CHARS: usize = 64;
-    match value.char_indices().nth(MAX_CHARS) {
-        Some((end, _)) => format!("{:?}…", &value[..end]),
-        None => format!("{value:?}"),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::quote;
-
-    #[test]
-    fn quote_escapes_and_cuts() {
-        assert_eq!(quote("a\nb"), r#""a\nb""#);
-        let long = "x".repeat(100);
-        assert_eq!(quote(&long), format!("{:?}…", "x".repeat(64)));
-    }
-}
+pub(super) use crate::ids::quote;

@@ -13,7 +13,7 @@ use super::error::{PhiError, quote};
 
 /// Longest key id, in bytes. Key ids are `[A-Za-z0-9_.-]`, so they never contain the NUL that
 /// separates them from the tenant in the associated data.
-pub const MAX_KEY_ID_BYTES: usize = 64;
+pub const MAX_KEY_ID_BYTES: usize = crate::ids::MAX_ID_BYTES;
 
 /// Key length in bytes (AES-256).
 const KEY_BYTES: usize = 32;
@@ -170,10 +170,7 @@ pub(super) fn check_key_id(id: &str) -> Result<(), PhiError> {
             "the key id is {} bytes, more than {MAX_KEY_ID_BYTES}",
             id.len()
         )
-    } else if !id
-        .bytes()
-        .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'-'))
-    {
+    } else if !id.bytes().all(crate::ids::is_id_byte) {
         "the key id may hold only ASCII letters, digits, `_`, `.` and `-`".to_owned()
     } else {
         return Ok(());

@@ -44,6 +44,7 @@ use serde::Deserialize;
 use super::tenant::{ANY, Tenant};
 use super::{PhiKeyConfig, PhiKeySource, PluginPolicy, Policy};
 use crate::Limits;
+use crate::ids::is_valid_id;
 use crate::signature::TrustedKey;
 
 /// A policy that cannot be read or does not hold together.
@@ -159,15 +160,6 @@ impl RawLimits {
     }
 }
 
-/// Ids of tenants, plugins and keys: what fits in a file name and a log line.
-fn valid_id(id: &str) -> bool {
-    !id.is_empty()
-        && id.len() <= 64
-        && id
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b"-_.".contains(&b))
-}
-
 pub(super) fn parse(text: &str, origin: &str, base: &Path) -> Result<Policy, PolicyError> {
     let raw: RawPolicy = toml::from_str(text).map_err(|e| PolicyError::Syntax {
         origin: origin.to_owned(),
@@ -187,7 +179,7 @@ pub(super) fn parse(text: &str, origin: &str, base: &Path) -> Result<Policy, Pol
     check_limits(&default_limits, "[limits]").map_err(bad)?;
     let mut plugins = BTreeMap::new();
     for (name, plugin) in raw.plugins {
-        if !valid_id(&name) {
+        if !is_valid_id(&name) {
             return Err(bad(format!(
                 "[plugins.{name}]: a plugin name is 1-64 letters, digits, '-', '_' or '.'"
             )));
@@ -213,7 +205,7 @@ pub(super) fn parse(text: &str, origin: &str, base: &Path) -> Result<Policy, Pol
     }
     let mut tenants = BTreeMap::new();
     for (id, tenant) in raw.tenants {
-        if !valid_id(&id) {
+        if !is_valid_id(&id) {
             return Err(bad(format!(
                 "[tenants.{id}]: a tenant id is 1-64 letters, digits, '-', '_' or '.'"
             )));
@@ -271,7 +263,7 @@ pub(super) fn parse(text: &str, origin: &str, base: &Path) -> Result<Policy, Pol
     let phi_key = raw
         .phi_key
         .map(|key| {
-            if !valid_id(&key.id) {
+            if !is_valid_id(&key.id) {
                 return Err(bad(format!(
                     "[phi_key] id `{}` must be 1-64 letters, digits, '-', '_' or '.'",
                     key.id
