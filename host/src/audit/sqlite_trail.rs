@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use rusqlite::{Connection, OpenFlags, TransactionBehavior, params};
 
-use super::record::{ChainedRecordView, canonical_bytes, sha256_hex};
+use super::record::{canonical_bytes, sha256_hex};
 use super::{AuditError, AuditRecord, AuditSink, ChainedRecord};
 
 /// The schema version this build writes and reads (SQLite's `PRAGMA user_version`).
@@ -272,11 +272,8 @@ impl SqliteAuditTrail {
 /// Reads the head row.
 fn read_head(conn: &Connection, path: &str) -> Result<(u64, String), AuditError> {
     let (sequence, hash): (i64, String) = conn
-        .query_row(
-            "SELECT sequence, hash FROM audit_head WHERE id = 1",
-            [],
-            |row| Ok((row.get(0)?, row.get(1)?)),
-        )
+        .prepare_cached("SELECT sequence, hash FROM audit_head WHERE id = 1")
+        .and_then(|mut head| head.query_row([], |row| Ok((row.get(0)?, row.get(1)?))))
         .map_err(|e| match e {
             rusqlite::Error::QueryReturnedNoRows => AuditError::Corrupt {
                 path: path.to_owned(),
@@ -299,13 +296,9 @@ impl AuditSink for SqliteAuditTrail {
             .map_err(db(&self.path))?;
         let (head, prev_hash) = read_head(&tx, &self.path)?;
         let sequence = head + 1;
-        let hash = sha256_hex(&canonical_bytes(sequence, &prev_hash, record)?);
-        let json = serde_json::to_string(&ChainedRecordView {
-            sequence,
-            prev_hash: &prev_hash,
-            record,
-            hash: &hash,
-        })?;
+        let canonical = canonical_bytes(sequence, &prev_hash, record)?;
+        let hash = sha256_hex(&canonical);
+        let json = with_hash(canonical, &hash, &self.path)?;
         tx.prepare_cached(
             "INSERT INTO audit_records \
              (sequence, time, tenant, plugin, outcome, prev_hash, hash, record) \
@@ -330,6 +323,21 @@ impl AuditSink for SqliteAuditTrail {
         tx.commit().map_err(db(&self.path))?;
         Ok(sequence)
     }
+}
+
+/// The stored JSON from the canonical bytes, which end with the empty hash (`"hash":""}`, the
+/// last field): the hash goes between those quotes. One serialisation per append instead of two.
+fn with_hash(canonical: Vec<u8>, hash: &str, path: &str) -> Result<String, AuditError> {
+    const EMPTY_HASH_END: &[u8] = b"\"hash\":\"\"}";
+    debug_assert!(canonical.ends_with(EMPTY_HASH_END));
+    let mut json = canonical;
+    json.truncate(json.len() - 2);
+    json.extend_from_slice(hash.as_bytes());
+    json.extend_from_slice(b"\"}");
+    String::from_utf8(json).map_err(|_| AuditError::Corrupt {
+        path: path.to_owned(),
+        detail: "a record did not serialise to UTF-8".to_owned(),
+    })
 }
 
 /// Puts the file in WAL mode (it stays so: the mode is stored in the file). Switching needs a
