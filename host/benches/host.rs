@@ -2,7 +2,10 @@
 //!
 //! - `call_64b/{medplug_host,raw_extism}`: a 64-byte `analyze` call through the host and through a
 //!   bare `extism::Plugin` built from the same module under the same limits — the host's
-//!   per-call overhead (goal: ≤ 2×); `call_64b/medplug_host_guarded` with every guard a
+//!   per-call overhead (goal: ≤ 2×), its audit trail in an in-memory SQLite database (a host's
+//!   default); `call_64b/medplug_host_memory_sink` the same with records kept in a plain
+//!   `MemoryAuditSink` (what the host's own machinery costs without SQLite);
+//!   `call_64b/medplug_host_guarded` with every guard a
 //!   production host runs: input and output schemas, and the audit trail in a SQLite file with
 //!   synchronous=FULL (the default host keeps it in memory);
 //! - `instantiate/from_compiled`: a fresh instance from the compiled module (what the pool saves).
@@ -72,7 +75,22 @@ fn benches(c: &mut Criterion) {
         .build()
         .expect("the guarded host loads the plugin");
 
+    let memory_sink = Host::builder()
+        .plugin_file(plugin_path())
+        .audit_sink(std::sync::Arc::new(
+            medplug_host::audit::MemoryAuditSink::new(),
+        ))
+        .build()
+        .expect("the host loads the plugin");
+
     let mut group = c.benchmark_group("call_64b");
+    group.bench_function("medplug_host_memory_sink", |b| {
+        b.iter(|| {
+            memory_sink
+                .call_json("lgpd-analyzer", "analyze", black_box(INPUT_64B))
+                .expect("call")
+        });
+    });
     group.bench_function("medplug_host_guarded", |b| {
         b.iter(|| {
             guarded

@@ -90,12 +90,18 @@ const THROUGHPUTS: [(&str, &str, f64, Option<f64>); 5] = [
 ];
 
 /// A ratio to report: `(what, numerator, denominator, goal)`, benches named `group/id`.
-const RATIOS: [(&str, &str, &str, Option<f64>); 6] = [
+const RATIOS: [(&str, &str, &str, Option<f64>); 7] = [
     (
         "host overhead per call (host / raw extism)",
         "call_64b/medplug_host",
         "call_64b/raw_extism",
         Some(2.0),
+    ),
+    (
+        "  the same with a MemoryAuditSink (no SQLite)",
+        "call_64b/medplug_host_memory_sink",
+        "call_64b/raw_extism",
+        None,
     ),
     (
         "all guards on (schemas, audit on disk) / raw extism",
