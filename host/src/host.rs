@@ -5,12 +5,13 @@ use std::sync::Arc;
 
 use serde::Serialize;
 use serde::de::{DeserializeOwned, IgnoredAny};
+use serde_json::error::Category;
 
 use crate::audit::AuditSink;
 use crate::call_record::CallRecord;
 use crate::host_functions::{CallScope, Services};
 use crate::policy::Policy;
-use crate::{CallContext, HostBuilder, HostError, LoadedPlugin};
+use crate::{CallContext, CallSite, HostBuilder, HostError, LoadedPlugin};
 
 /// The actor recorded for calls made without a [`CallContext`].
 pub const UNNAMED_ACTOR: &str = "unnamed";
@@ -122,31 +123,30 @@ impl Host {
         function: &str,
         input: &I,
     ) -> Result<O, HostError> {
-        let site = || crate::CallSite {
-            plugin: plugin.to_owned(),
-            version: self
-                .plugins
-                .get(plugin)
-                .map(|p| p.info().version.clone())
-                .unwrap_or_default(),
-            function: function.to_owned(),
-        };
         let json = match serde_json::to_vec(input) {
             Ok(json) => json,
             Err(e) => {
-                let result: Result<O, HostError> = Err(HostError::InputSerialization {
-                    site: site(),
+                let record = CallRecord::start(context, plugin, function, &[]);
+                let error = HostError::InputSerialization {
+                    site: self.site(plugin, function),
                     message: e.to_string(),
-                });
-                let record = CallRecord::start(context, plugin, function, &[]).finish(&result);
-                self.services.audit.append(&record)?;
-                return result;
+                };
+                return self.audited(record, Err(error));
             }
         };
-        let output = self.call_json_as(context, plugin, function, &json)?;
-        serde_json::from_slice(&output).map_err(|e| HostError::InvalidOutput {
-            site: site(),
-            message: format!("does not match the expected type: {e}"),
+        // The output is parsed once: into `O`, straight from the schema check's value when
+        // there was one.
+        self.call_decoded(context, plugin, function, &json, |output, checked| {
+            let typed = match checked {
+                Some(value) => serde_json::from_value(value),
+                None => serde_json::from_slice(&output),
+            };
+            typed.map_err(|e| match e.classify() {
+                Category::Syntax | Category::Eof => format!("not json: {e}"),
+                Category::Data | Category::Io => {
+                    format!("does not match the expected type: {e}")
+                }
+            })
         })
     }
 
@@ -165,12 +165,59 @@ impl Host {
         function: &str,
         input: &[u8],
     ) -> Result<Vec<u8>, HostError> {
+        self.call_decoded(context, plugin, function, input, |output, checked| {
+            if checked.is_none() {
+                serde_json::from_slice::<IgnoredAny>(&output)
+                    .map_err(|e| format!("not json: {e}"))?;
+            }
+            Ok(output)
+        })
+    }
+
+    /// Runs a call and decodes its output with `decode`, which gets the output bytes and, when
+    /// the output schema was checked, the parsed value (a decoder's error message becomes
+    /// [`HostError::InvalidOutput`]); then writes the call's audit record, whatever the end.
+    fn call_decoded<T>(
+        &self,
+        context: &CallContext,
+        plugin: &str,
+        function: &str,
+        input: &[u8],
+        decode: impl FnOnce(Vec<u8>, Option<serde_json::Value>) -> Result<T, String>,
+    ) -> Result<T, HostError> {
         let mut record = CallRecord::start(context, plugin, function, input);
-        let result = self.run(context, plugin, function, input, &mut record);
+        let result = self
+            .run(context, plugin, function, input, &mut record)
+            .and_then(|(output, checked)| {
+                decode(output, checked).map_err(|message| HostError::InvalidOutput {
+                    site: self.site(plugin, function),
+                    message,
+                })
+            });
+        self.audited(record, result)
+    }
+
+    /// `plugin@version function`; the version is empty for a plugin that is not loaded.
+    fn site(&self, plugin: &str, function: &str) -> CallSite {
+        match self.plugins.get(plugin) {
+            Some(loaded) => loaded.site(function),
+            None => CallSite {
+                plugin: plugin.to_owned(),
+                version: String::new(),
+                function: function.to_owned(),
+            },
+        }
+    }
+
+    /// Writes the record of a call that ended with `result`, then returns `result`; a call
+    /// whose record cannot be written fails.
+    fn audited<T>(&self, record: CallRecord, result: Result<T, HostError>) -> Result<T, HostError> {
         self.services.audit.append(&record.finish(&result))?;
         result
     }
 
+    /// Admits and runs a call; returns the output, with its parsed value when the output
+    /// schema was checked.
     fn run(
         &self,
         context: &CallContext,
@@ -178,7 +225,7 @@ impl Host {
         function: &str,
         input: &[u8],
         record: &mut CallRecord,
-    ) -> Result<Vec<u8>, HostError> {
+    ) -> Result<(Vec<u8>, Option<serde_json::Value>), HostError> {
         let tenant =
             self.policy
                 .tenant(&context.tenant)
@@ -226,25 +273,21 @@ impl Host {
         let raw = loaded.call_raw(function, input, Arc::clone(&scope));
         record.ran(raw.fuel_used, scope.take_log());
         let output = raw.result?;
-        let not_json = |e: serde_json::Error| HostError::InvalidOutput {
-            site: site(),
-            message: format!("not json: {e}"),
+        let Some(schemas) = schemas else {
+            return Ok((output, None));
         };
-        match schemas {
-            Some(schemas) => {
-                let value: serde_json::Value = serde_json::from_slice(&output).map_err(not_json)?;
-                schemas
-                    .check_output(&value)
-                    .map_err(|violation| HostError::OutputSchema {
-                        site: site(),
-                        violation: Box::new(violation),
-                    })?;
-            }
-            None => {
-                serde_json::from_slice::<IgnoredAny>(&output).map_err(not_json)?;
-            }
-        }
-        Ok(output)
+        let value: serde_json::Value =
+            serde_json::from_slice(&output).map_err(|e| HostError::InvalidOutput {
+                site: site(),
+                message: format!("not json: {e}"),
+            })?;
+        schemas
+            .check_output(&value)
+            .map_err(|violation| HostError::OutputSchema {
+                site: site(),
+                violation: Box::new(violation),
+            })?;
+        Ok((output, Some(value)))
     }
 }
 
