@@ -115,7 +115,10 @@ impl HostBuilder {
 
     /// Opens the services, then reads, checks, compiles and describes every plugin.
     pub fn build(self) -> Result<Host, HostError> {
-        let policy = self.policy.unwrap_or_else(Policy::open);
+        let mut policy = self.policy.unwrap_or_else(Policy::open);
+        if let Some(limits) = self.limits {
+            policy.default_limits = limits;
+        }
         let services = Services {
             audit: match self.audit {
                 Some(sink) => sink,
@@ -154,13 +157,11 @@ impl HostBuilder {
                 }),
             }
         }
-        let default_limits = self.limits.unwrap_or(policy.default_limits);
         let limits_for = |name: &str| {
             self.plugin_limits
                 .get(name)
                 .copied()
-                .or_else(|| policy.plugin(name).map(|p| p.limits))
-                .unwrap_or(default_limits)
+                .unwrap_or_else(|| policy.limits(name))
         };
         let mut plugins: BTreeMap<String, LoadedPlugin> = BTreeMap::new();
         for module in modules {
@@ -171,7 +172,7 @@ impl HostBuilder {
             let plugin = LoadedPlugin::load(
                 module.origin,
                 &module.bytes,
-                default_limits,
+                policy.default_limits,
                 limits_for,
                 granted,
             )?;
