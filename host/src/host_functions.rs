@@ -84,16 +84,9 @@ fn refuse(code: HostFnErrorCode, message: impl Into<String>) -> HostFnError {
     }
 }
 
+/// A host call's outcome, as the audit record gives it: `ok` or the error's wire code.
 fn outcome_name(result: &Result<serde_json::Value, HostFnError>) -> &'static str {
-    match result {
-        Ok(_) => "ok",
-        Err(e) => match e.code {
-            HostFnErrorCode::Denied => "denied",
-            HostFnErrorCode::NotFound => "not_found",
-            HostFnErrorCode::InvalidRequest => "invalid_request",
-            HostFnErrorCode::Internal => "internal",
-        },
-    }
+    result.as_ref().map_or_else(|e| e.code.as_str(), |_| "ok")
 }
 
 /// The Extism entry point of every medplug host function; `capability` says which one.

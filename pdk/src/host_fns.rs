@@ -114,6 +114,18 @@ pub enum HostFnErrorCode {
     Internal,
 }
 
+impl HostFnErrorCode {
+    /// The wire name (`not_found`).
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Denied => "denied",
+            Self::NotFound => "not_found",
+            Self::InvalidRequest => "invalid_request",
+            Self::Internal => "internal",
+        }
+    }
+}
+
 /// The error half of a [`HostReply`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
@@ -150,6 +162,21 @@ impl<T> HostReply<T> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn error_codes_wire_names_are_their_serde_names() {
+        for code in [
+            HostFnErrorCode::Denied,
+            HostFnErrorCode::NotFound,
+            HostFnErrorCode::InvalidRequest,
+            HostFnErrorCode::Internal,
+        ] {
+            assert_eq!(
+                serde_json::to_string(&code).unwrap(),
+                format!("\"{}\"", code.as_str())
+            );
+        }
+    }
 
     #[test]
     fn replies_have_their_documented_wire_form() {
