@@ -55,6 +55,7 @@ pub mod phi;
 mod plugin_index;
 pub mod policy;
 mod schema_guard;
+mod secret_file;
 pub mod signature;
 pub mod wfdb;
 

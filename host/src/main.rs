@@ -369,11 +369,7 @@ fn run(cli: Cli) -> Result<()> {
         Command::PhiKey {
             command: KeyCommand::New { file },
         } => {
-            if file.exists() {
-                bail!("{} exists: medplug never overwrites a key", file.display());
-            }
-            let key = PhiKey::generate("new")?;
-            write_secret(file, &key.to_hex())?;
+            PhiKey::write_new("new", file)?;
             println!(
                 "wrote a new AES-256 key to {} (give it an id in the policy's [phi_key])",
                 file.display()
@@ -390,19 +386,6 @@ fn run(cli: Cli) -> Result<()> {
             );
         }
     }
-    Ok(())
-}
-
-/// Writes a secret readable by its owner only.
-fn write_secret(path: &Path, text: &str) -> Result<()> {
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    let mut file = options
-        .open(path)
-        .with_context(|| format!("creating {}", path.display()))?;
-    writeln!(file, "{text}").with_context(|| format!("writing {}", path.display()))?;
     Ok(())
 }
 

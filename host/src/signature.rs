@@ -17,8 +17,8 @@
 //! ([`SigningKey::write_new`], mode 0600 on unix); the public key is derived from it.
 
 use std::fmt;
-use std::fs::{self, OpenOptions};
-use std::io::{self, Write as _};
+use std::fs;
+use std::io;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
@@ -144,11 +144,8 @@ impl SigningKey {
     /// Generates a key and writes its seed to `path` (mode 0600 on unix); never overwrites.
     pub fn write_new(path: &Path) -> Result<Self, SignatureError> {
         let key = Self::generate();
-        let mut options = OpenOptions::new();
-        options.write(true).create_new(true);
-        #[cfg(unix)]
-        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-        let io_error = |source: io::Error| {
+        let line = format!("{}\n", hex::encode(key.0.to_bytes()));
+        crate::secret_file::create_secret_file(path, &line).map_err(|source| {
             if source.kind() == io::ErrorKind::AlreadyExists {
                 SignatureError::AlreadyExists {
                     path: path.to_path_buf(),
@@ -159,17 +156,7 @@ impl SigningKey {
                     source,
                 }
             }
-        };
-        let mut file = options.open(path).map_err(io_error)?;
-        let line = format!("{}\n", hex::encode(key.0.to_bytes()));
-        if let Err(source) = file
-            .write_all(line.as_bytes())
-            .and_then(|()| file.sync_all())
-        {
-            drop(file);
-            let _ = fs::remove_file(path); // no half-written key left behind
-            return Err(io_error(source));
-        }
+        })?;
         Ok(key)
     }
 

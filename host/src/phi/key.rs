@@ -129,6 +129,24 @@ impl PhiKey {
         Ok(Self { id, bytes })
     }
 
+    /// Generates a key and writes it to a new file `path` (mode 0600, as
+    /// [`from_file`](Self::from_file) reads it); an existing file is never overwritten.
+    pub fn write_new(id: impl Into<String>, path: impl AsRef<Path>) -> Result<Self, PhiError> {
+        let key = Self::generate(id)?;
+        let path = path.as_ref();
+        crate::secret_file::create_secret_file(path, &format!("{}\n", key.to_hex())).map_err(
+            |e| PhiError::KeyFile {
+                path: path.to_path_buf(),
+                message: if e.kind() == std::io::ErrorKind::AlreadyExists {
+                    "it exists, and medplug never overwrites a key".to_owned()
+                } else {
+                    e.to_string()
+                },
+            },
+        )?;
+        Ok(key)
+    }
+
     /// The key's id, as envelopes name it.
     pub fn id(&self) -> &str {
         &self.id
