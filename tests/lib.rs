@@ -43,6 +43,14 @@ fn read_module(dir: &Path, name: &str) -> Result<Vec<u8>> {
     })
 }
 
+/// A host over the reference plugins in `target/plugins`, under the open policy.
+pub fn reference_host() -> Result<medplug_host::Host> {
+    medplug_host::Host::builder()
+        .plugins_dir(plugins_dir())
+        .build()
+        .context("loading target/plugins: run `cargo xtask build-plugins` first")
+}
+
 /// `target/plugins/index.json`.
 pub fn index() -> Result<PluginIndex> {
     let path = plugins_dir().join(PLUGIN_INDEX_FILE);

@@ -9,26 +9,15 @@ use medplug_host::audit::{BreakKind, Outcome, SqliteAuditTrail};
 use medplug_host::{CallContext, Host, Limits, sha256_hex};
 use serde_json::json;
 
-/// Opens the same file as an attacker would: straight SQLite, without the append-only triggers.
+/// Opens the same file as an attacker would: straight SQLite, append-only triggers dropped.
 fn tamper(path: &std::path::Path, sql: &str) -> Result<()> {
     let connection = rusqlite::Connection::open(path)?;
-    connection.execute_batch(
-        "DROP TRIGGER IF EXISTS audit_records_no_update; DROP TRIGGER IF EXISTS audit_records_no_delete;",
-    )?;
-    let triggers: i64 = connection.query_row(
-        "SELECT count(*) FROM sqlite_master WHERE type = 'trigger'",
-        [],
-        |row| row.get(0),
-    )?;
-    if triggers > 0 {
-        // Whatever the triggers are called, an attacker with the file drops them.
-        let names: Vec<String> = connection
-            .prepare("SELECT name FROM sqlite_master WHERE type = 'trigger'")?
-            .query_map([], |row| row.get(0))?
-            .collect::<Result<_, _>>()?;
-        for name in names {
-            connection.execute_batch(&format!("DROP TRIGGER \"{name}\""))?;
-        }
+    let triggers: Vec<String> = connection
+        .prepare("SELECT name FROM sqlite_master WHERE type = 'trigger'")?
+        .query_map([], |row| row.get(0))?
+        .collect::<Result<_, _>>()?;
+    for trigger in triggers {
+        connection.execute_batch(&format!("DROP TRIGGER \"{trigger}\""))?;
     }
     connection.execute_batch(sql)?;
     Ok(())

@@ -2,17 +2,13 @@
 //! document, offsets point at the claim's text, and an oversized text is `invalid_input`.
 
 use anyhow::{Context, Result};
-use conformance::{claims_corpus, plugins_dir};
-use medplug_host::{Host, HostError};
+use conformance::{claims_corpus, reference_host};
+use medplug_host::HostError;
 use medplug_pdk::claims::{self, ExtractInput, ExtractOutput};
-
-fn host() -> Result<Host> {
-    Ok(Host::builder().plugins_dir(plugins_dir()).build()?)
-}
 
 #[test]
 fn wasm_gives_the_native_output_on_every_corpus_document() -> Result<()> {
-    let host = host()?;
+    let host = reference_host()?;
     let documents = claims_corpus()?;
     assert_eq!(documents.len(), 65);
     let mut claims_seen = 0;
@@ -37,7 +33,7 @@ fn wasm_gives_the_native_output_on_every_corpus_document() -> Result<()> {
 #[test]
 fn a_text_over_four_mebibytes_is_invalid_input() -> Result<()> {
     // Under the host's default 16 MiB input cap: the plugin's own cap answers.
-    let host = host()?;
+    let host = reference_host()?;
     let input = ExtractInput::new("Texto. ".repeat(700_000));
     match host.call::<_, ExtractOutput>(claims::PLUGIN_NAME, claims::EXTRACT, &input) {
         Err(HostError::InvalidInput { message, .. }) => assert_eq!(

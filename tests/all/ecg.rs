@@ -8,8 +8,7 @@
 use std::path::PathBuf;
 
 use anyhow::{Result, ensure};
-use conformance::{plugins_dir, root};
-use medplug_host::Host;
+use conformance::{reference_host, root};
 use medplug_host::wfdb::{Record, match_beats, match_window, mitdb_dir, read_annotations};
 use medplug_pdk::ecg::{self, AnalyzeInput, AnalyzeOutput, RhythmLabel};
 
@@ -49,7 +48,7 @@ fn record_100_every_beat_found_in_wasm() -> Result<()> {
         .filter(|a| a.is_beat())
         .map(|a| a.sample)
         .collect();
-    let host = Host::builder().plugins_dir(plugins_dir()).build()?;
+    let host = reference_host()?;
     let input = compact_input(&record);
     let wasm: AnalyzeOutput = host.call(ecg::PLUGIN_NAME, ecg::ANALYZE, &input)?;
     let score = match_beats(
@@ -96,7 +95,7 @@ fn millivolts_and_compact_samples_give_the_same_report() -> Result<()> {
         record.header.sampling_frequency,
         record.physical(0).expect("lead 0"),
     );
-    let host = Host::builder().plugins_dir(plugins_dir()).build()?;
+    let host = reference_host()?;
     let a: AnalyzeOutput = host.call(ecg::PLUGIN_NAME, ecg::ANALYZE, &compact)?;
     let b: AnalyzeOutput = host.call(ecg::PLUGIN_NAME, ecg::ANALYZE, &mv)?;
     assert_eq!(a, b);

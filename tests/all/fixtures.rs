@@ -4,14 +4,13 @@
 //! the diff before committing it.
 
 use anyhow::{Context, Result, ensure};
-use conformance::{fixtures, index, plugins_dir, validate};
-use medplug_host::Host;
+use conformance::{fixtures, index, reference_host, validate};
 use medplug_pdk::SchemaId;
 use serde_json::Value;
 
 #[test]
 fn every_fixture_gives_its_expected_output() -> Result<()> {
-    let host = Host::builder().plugins_dir(plugins_dir()).build()?;
+    let host = reference_host()?;
     let bless = std::env::var_os("MEDPLUG_BLESS").is_some();
     for entry in index()?.plugins {
         let cases = fixtures(&entry.name)?;
@@ -63,7 +62,7 @@ fn every_fixture_gives_its_expected_output() -> Result<()> {
 
 #[test]
 fn the_same_input_twice_gives_the_same_output() -> Result<()> {
-    let host = Host::builder().plugins_dir(plugins_dir()).build()?;
+    let host = reference_host()?;
     for entry in index()?.plugins {
         for case in fixtures(&entry.name)? {
             let input = std::fs::read(&case.input)?;

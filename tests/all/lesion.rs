@@ -2,18 +2,14 @@
 //! `invalid_input` naming the field, and the thousand-lesion benchmark input scores in one call.
 
 use anyhow::Result;
-use conformance::{plugins_dir, validate};
-use medplug_host::{Host, HostError};
+use conformance::{reference_host, validate};
+use medplug_host::HostError;
 use medplug_pdk::SchemaId;
 use medplug_pdk::lesion::{self, ScoreInput, ScoreOutput};
 
-fn host() -> Result<Host> {
-    Ok(Host::builder().plugins_dir(plugins_dir()).build()?)
-}
-
 #[test]
 fn wasm_gives_the_native_report() -> Result<()> {
-    let host = host()?;
+    let host = reference_host()?;
     for input in [
         lesion_risk::examples::visit(),
         lesion_risk::examples::thousand_lesions(),
@@ -31,7 +27,7 @@ fn wasm_gives_the_native_report() -> Result<()> {
 
 #[test]
 fn contradictory_input_is_invalid_input_naming_the_field() -> Result<()> {
-    let host = host()?;
+    let host = reference_host()?;
     let mut input: ScoreInput = lesion_risk::examples::visit();
     // L3's inventory lists no streaks; a checklist with irregular streaks contradicts it.
     input.lesions[2]
@@ -63,7 +59,7 @@ fn contradictory_input_is_invalid_input_naming_the_field() -> Result<()> {
 
 #[test]
 fn an_out_of_range_value_from_raw_json_names_its_field() -> Result<()> {
-    let host = host()?;
+    let host = reference_host()?;
     let input = br#"{"lesions": [{"id": "L1", "dermoscopy": {"asymmetry_axes": 1, "border_segments": 12}}]}"#;
     match host.call_json(lesion::PLUGIN_NAME, lesion::SCORE, input) {
         Err(HostError::InvalidInput { message, .. }) => assert_eq!(

@@ -3,8 +3,7 @@
 //! leaving none of the raw values behind.
 
 use anyhow::{Result, ensure};
-use conformance::plugins_dir;
-use medplug_host::Host;
+use conformance::reference_host;
 use medplug_pdk::lgpd::{self, AnalyzeInput, AnalyzeOutput, RedactInput, RedactMode, RedactOutput};
 
 fn corpus() -> Result<Vec<(String, String)>> {
@@ -15,7 +14,7 @@ fn corpus() -> Result<Vec<(String, String)>> {
 
 #[test]
 fn wasm_answers_exactly_as_native_on_the_corpus() -> Result<()> {
-    let host = Host::builder().plugins_dir(plugins_dir()).build()?;
+    let host = reference_host()?;
     for (name, text) in corpus()? {
         let input = AnalyzeInput::new(text);
         let wasm: AnalyzeOutput = host.call(lgpd::PLUGIN_NAME, lgpd::ANALYZE, &input)?;
@@ -27,7 +26,7 @@ fn wasm_answers_exactly_as_native_on_the_corpus() -> Result<()> {
 
 #[test]
 fn redact_changes_only_the_findings_and_leaves_no_raw_value() -> Result<()> {
-    let host = Host::builder().plugins_dir(plugins_dir()).build()?;
+    let host = reference_host()?;
     for (name, text) in corpus()? {
         let chars: Vec<char> = text.chars().collect();
         for mode in [RedactMode::Mask, RedactMode::Tag, RedactMode::Pseudonym] {

@@ -2,8 +2,8 @@
 //! never a trap, and the plugin serves the next call.
 
 use anyhow::Result;
-use conformance::{fixtures, index, plugins_dir};
-use medplug_host::{Host, HostError};
+use conformance::{fixtures, index, reference_host};
+use medplug_host::HostError;
 
 /// Inputs no function of ABI v1 accepts: broken JSON, and JSON of the wrong shape.
 const BAD_INPUTS: [(&str, &str); 6] = [
@@ -17,7 +17,7 @@ const BAD_INPUTS: [(&str, &str); 6] = [
 
 #[test]
 fn bad_input_is_invalid_input_never_a_trap() -> Result<()> {
-    let host = Host::builder().plugins_dir(plugins_dir()).build()?;
+    let host = reference_host()?;
     for entry in index()?.plugins {
         let good = fixtures(&entry.name)?;
         for function in &entry.functions {

@@ -6,8 +6,7 @@ use std::io::Write;
 use std::process::{Command, Stdio};
 
 use anyhow::{Context, Result, bail};
-use conformance::{fixtures, index, plugin, plugins_dir, root};
-use medplug_host::Host;
+use conformance::{fixtures, index, plugin, plugins_dir, reference_host, root};
 
 /// Runs `function` of the module at `wasm` in the JavaScript SDK; `Err` carries its stderr.
 fn run_in_node(
@@ -47,7 +46,7 @@ fn run_in_node(
 
 #[test]
 fn plugins_give_the_same_output_in_the_javascript_extism_host() -> Result<()> {
-    let host = Host::builder().plugins_dir(plugins_dir()).build()?;
+    let host = reference_host()?;
     for entry in index()?.plugins {
         let wasm = plugins_dir().join(format!("{}.wasm", entry.name));
         for case in fixtures(&entry.name)? {

@@ -6,9 +6,8 @@
 
 use std::hint::black_box;
 
-use conformance::{claims_corpus, plugins_dir};
+use conformance::{claims_corpus, reference_host};
 use criterion::{Criterion, criterion_group, criterion_main};
-use medplug_host::Host;
 use medplug_pdk::claims::{self, ExtractInput, ExtractOutput};
 
 /// The article's size, bytes.
@@ -31,10 +30,7 @@ fn article() -> String {
 
 fn benches(c: &mut Criterion) {
     let input = ExtractInput::new(article());
-    let host = Host::builder()
-        .plugins_dir(plugins_dir())
-        .build()
-        .expect("the host loads the plugins: run `cargo xtask build-plugins`");
+    let host = reference_host().expect("the host loads the plugins");
     let call = |input: &ExtractInput| -> ExtractOutput {
         host.call(claims::PLUGIN_NAME, claims::EXTRACT, input)
             .expect("extracts")

@@ -8,9 +8,8 @@
 
 use std::hint::black_box;
 
-use conformance::{plugins_dir, root};
+use conformance::{reference_host, root};
 use criterion::{Criterion, criterion_group, criterion_main};
-use medplug_host::Host;
 use medplug_host::wfdb::{MITDB_HOWTO, Record, mitdb_dir};
 use medplug_pdk::ecg::{self, AnalyzeInput, AnalyzeOutput};
 
@@ -24,10 +23,7 @@ fn benches(c: &mut Criterion) {
     let rate = record.header.sampling_frequency;
     let compact = AnalyzeInput::from_adc(rate, &record.signals[0], spec.gain, spec.baseline);
     let mv = AnalyzeInput::from_mv(rate, record.physical(0).expect("lead 0"));
-    let host = Host::builder()
-        .plugins_dir(plugins_dir())
-        .build()
-        .expect("the host loads the plugins: run `cargo xtask build-plugins`");
+    let host = reference_host().expect("the host loads the plugins");
     let call = |input: &AnalyzeInput| -> AnalyzeOutput {
         host.call(ecg::PLUGIN_NAME, ecg::ANALYZE, input)
             .expect("analyzes")

@@ -6,17 +6,13 @@
 
 use std::hint::black_box;
 
-use conformance::plugins_dir;
+use conformance::reference_host;
 use criterion::{Criterion, criterion_group, criterion_main};
-use medplug_host::Host;
 use medplug_pdk::lesion::{self, ScoreInput, ScoreOutput};
 
 fn benches(c: &mut Criterion) {
     let input = lesion_risk::examples::thousand_lesions();
-    let host = Host::builder()
-        .plugins_dir(plugins_dir())
-        .build()
-        .expect("the host loads the plugins: run `cargo xtask build-plugins`");
+    let host = reference_host().expect("the host loads the plugins");
     let call = |input: &ScoreInput| -> ScoreOutput {
         host.call(lesion::PLUGIN_NAME, lesion::SCORE, input)
             .expect("scores")

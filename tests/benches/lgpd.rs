@@ -10,7 +10,7 @@
 
 use std::hint::black_box;
 
-use conformance::{lgpd_corpus, plugins_dir};
+use conformance::{lgpd_corpus, plugins_dir, reference_host};
 use criterion::{Criterion, criterion_group, criterion_main};
 use medplug_host::Host;
 use medplug_pdk::lgpd::{self, AnalyzeInput, AnalyzeOutput};
@@ -56,10 +56,7 @@ fn analyze_in(host: &Host, input: &AnalyzeInput) -> AnalyzeOutput {
 }
 
 fn benches(c: &mut Criterion) {
-    let host = Host::builder()
-        .plugins_dir(plugins_dir())
-        .build()
-        .expect("the host loads the plugins: run `cargo xtask build-plugins`");
+    let host = reference_host().expect("the host loads the plugins");
     let unmetered = Host::builder()
         .plugins_dir(plugins_dir())
         .default_limits(medplug_host::Limits {
