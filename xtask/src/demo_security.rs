@@ -7,6 +7,7 @@ use std::path::Path;
 
 use anyhow::{Context, Result};
 use medplug_host::audit::SqliteAuditTrail;
+use medplug_host::policy::PluginPolicy;
 use medplug_host::{CallContext, Host, Policy};
 use medplug_pdk::Capability;
 use medplug_pdk::lesion::{self, ScoreInput};
@@ -33,11 +34,11 @@ pub fn policy(root: &Path, dir: &Path) -> Policy {
 /// the dermatology clinic.
 fn policy_with_host_caller(root: &Path, dir: &Path, capabilities: &[Capability]) -> Result<Policy> {
     let mut policy = policy(root, dir);
-    let mut plugin = policy
-        .plugin("lesion-risk")
-        .context("medplug.toml lists lesion-risk")?
-        .clone();
-    plugin.grants = capabilities.iter().copied().collect::<BTreeSet<_>>();
+    let plugin = PluginPolicy {
+        sha256: None,
+        grants: capabilities.iter().copied().collect(),
+        limits: policy.default_limits,
+    };
     policy.plugins.insert(HOST_CALLER.to_owned(), plugin);
     policy
         .tenants

@@ -218,11 +218,12 @@ pub(super) fn parse(text: &str, origin: &str, base: &Path) -> Result<Policy, Pol
             }
         }
         for (plugin, grants) in &tenant.grants {
-            let allowed = plugins
-                .get(plugin)
-                .map(|p: &PluginPolicy| p.grants.clone())
-                .unwrap_or_default();
-            if let Some(extra) = grants.iter().find(|c| !allowed.contains(c)) {
+            let allowed = |c: &&Capability| {
+                plugins
+                    .get(plugin)
+                    .is_some_and(|p: &PluginPolicy| p.grants.contains(c))
+            };
+            if let Some(extra) = grants.iter().find(|c| !allowed(c)) {
                 return Err(bad(format!(
                     "[tenants.{id}] grants `{extra}` to `{plugin}`, but [plugins.{plugin}] does not grant it: a tenant may only narrow a plugin's grants"
                 )));
