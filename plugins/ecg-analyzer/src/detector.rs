@@ -18,6 +18,7 @@
 //! 7. The R peak: the extreme input sample of the complex's polarity within 50 ms of it.
 
 use crate::filter::ZeroPhase;
+use crate::finite::{max_f32, max_f64};
 use crate::signal::Signal;
 
 /// Pass band, Hz (PT §II-A: 5–15 Hz).
@@ -165,7 +166,7 @@ impl Slope<'_> {
         let hi = (at + half_width + 1).min(self.filtered.len());
         (at.saturating_sub(half_width)..hi)
             .map(|i| self.at(i).abs())
-            .fold(0.0, f32::max)
+            .fold(0.0, max_f32)
     }
 }
 
@@ -196,7 +197,7 @@ fn integrate(filtered: &[f32], step: usize, window: usize) -> Vec<f32> {
         if i > left {
             sum -= f64::from(squares[i - left - 1]);
         }
-        out.push((sum.max(0.0) * scale) as f32);
+        out.push((max_f64(sum, 0.0) * scale) as f32);
     }
     out
 }
@@ -261,7 +262,7 @@ impl Decider {
     fn new(signal: &Signal, integrated: &[f32], filtered: &[f32]) -> Self {
         let learn = signal.samples(LEARNING_S).min(integrated.len());
         let max_mean = |x: &[f32]| {
-            let max = x[..learn].iter().fold(0.0f32, |m, v| m.max(v.abs()));
+            let max = x[..learn].iter().fold(0.0f32, |m, v| max_f32(m, v.abs()));
             let mean = x[..learn].iter().map(|v| f64::from(v.abs())).sum::<f64>() / learn as f64;
             Levels {
                 signal: max / 3.0,

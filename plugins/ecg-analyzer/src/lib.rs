@@ -19,6 +19,7 @@ mod detector;
 mod exports;
 mod filter;
 mod findings;
+mod finite;
 mod hrv;
 mod quality;
 mod rate;

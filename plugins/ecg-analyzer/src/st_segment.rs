@@ -15,6 +15,7 @@
 
 use medplug_pdk::ecg::{PrematureBeat, StDeviation};
 
+use crate::finite::max_f32;
 use crate::signal::Signal;
 
 /// Where the ST level is read, ms after the J point.
@@ -47,6 +48,7 @@ pub(crate) fn st_deviation(
     for p in premature {
         skip[p.beat_index] = true;
     }
+    let mut scratch = Scratch::default();
     let mut deviations: Vec<f32> = r_peaks
         .iter()
         .enumerate()
@@ -54,7 +56,7 @@ pub(crate) fn st_deviation(
         .filter_map(|(k, &r)| {
             let next = r_peaks.get(k + 1).copied().unwrap_or(signal.mv.len());
             let previous = k.checked_sub(1).map_or(0, |p| r_peaks[p]);
-            measure(signal, r, previous, next)
+            measure(signal, r, previous, next, &mut scratch)
         })
         .collect();
     if deviations.is_empty() {
@@ -74,9 +76,26 @@ pub(crate) fn st_deviation(
     })
 }
 
+/// The buffers one beat's measurement leaves for the next (three allocations a beat otherwise).
+#[derive(Default)]
+struct Scratch {
+    /// The beat, smoothed.
+    smoothed: Vec<f32>,
+    /// The first smoothing's output, while the second runs.
+    pass: Vec<f32>,
+    /// |slope| of the smoothed beat.
+    slope: Vec<f32>,
+}
+
 /// One beat's ST deviation, mV; `None` when its windows do not fit between its neighbours or
 /// no J point is found.
-fn measure(signal: &Signal, r: usize, previous: usize, next: usize) -> Option<f32> {
+fn measure(
+    signal: &Signal,
+    r: usize,
+    previous: usize,
+    next: usize,
+    scratch: &mut Scratch,
+) -> Option<f32> {
     let s = |seconds: f64| signal.samples(seconds);
     let widths = MAINS_PERIODS_S.map(s);
     // Each average takes up to half its width at either end.
@@ -89,21 +108,22 @@ fn measure(signal: &Signal, r: usize, previous: usize, next: usize) -> Option<f3
     }
     let x = &signal.mv[start..end];
     let at = |i: usize| i - start;
-    let (y, valid) = smooth(x, widths);
+    let valid = smooth(x, widths, &mut scratch.smoothed, &mut scratch.pass);
+    let y = &scratch.smoothed;
     let (lo, hi) = (valid.start + 1, valid.end - 1);
     // |slope| per sample, 0 outside the valid range.
-    let slope: Vec<f32> = (0..y.len())
-        .map(|i| {
-            if (lo..hi).contains(&i) {
-                (y[i + 1] - y[i - 1]).abs()
-            } else {
-                0.0
-            }
-        })
-        .collect();
+    let slope = &mut scratch.slope;
+    slope.clear();
+    slope.extend((0..y.len()).map(|i| {
+        if (lo..hi).contains(&i) {
+            (y[i + 1] - y[i - 1]).abs()
+        } else {
+            0.0
+        }
+    }));
     let qrs =
         at(r).saturating_sub(s(QRS_HALF_WIDTH_S)).max(lo)..(at(r) + s(QRS_HALF_WIDTH_S)).min(hi);
-    let steepest = slope[qrs].iter().copied().fold(0.0f32, f32::max);
+    let steepest = slope[qrs].iter().copied().fold(0.0f32, max_f32);
     let flat = s(J_FLAT_S);
     let limit = J_SLOPE_FRACTION * steepest;
     let j = (at(r) + s(J_WINDOW_S.0)..at(r) + s(J_WINDOW_S.1))
@@ -129,29 +149,38 @@ fn measure(signal: &Signal, r: usize, previous: usize, next: usize) -> Option<f3
 }
 
 /// `x` averaged over `widths[0]` samples and then over `widths[1]`, each average centred (an
-/// even width leans half a sample right the first time and left the second); with the range
-/// where the result is defined.
-fn smooth(x: &[f32], widths: [usize; 2]) -> (Vec<f32>, std::ops::Range<usize>) {
-    let mut y = x.to_vec();
+/// even width leans half a sample right the first time and left the second), into `y` (as
+/// long as `x`, 0 where undefined; `pass` is working space); returns the range where `y` is
+/// defined.
+fn smooth(
+    x: &[f32],
+    widths: [usize; 2],
+    y: &mut Vec<f32>,
+    pass: &mut Vec<f32>,
+) -> std::ops::Range<usize> {
+    y.clear();
+    y.extend_from_slice(x);
     let mut valid = 0..x.len();
     for (k, width) in widths.into_iter().enumerate() {
         let left = if k == 0 { (width - 1) / 2 } else { width / 2 };
         let right = width - 1 - left;
         let (lo, hi) = (valid.start + left, valid.end.saturating_sub(right));
-        let mut out = vec![0.0f32; y.len()];
+        pass.clear();
+        pass.resize(x.len(), 0.0);
         if lo >= hi {
-            return (out, 0..0);
+            std::mem::swap(y, pass);
+            return 0..0;
         }
         let mut sum: f32 = y[lo - left..lo + right].iter().sum();
         for i in lo..hi {
             sum += y[i + right];
-            out[i] = sum / width as f32;
+            pass[i] = sum / width as f32;
             sum -= y[i - left];
         }
-        y = out;
+        std::mem::swap(y, pass);
         valid = lo..hi;
     }
-    (y, valid)
+    valid
 }
 
 #[cfg(test)]
@@ -169,7 +198,8 @@ mod tests {
                 (0.3 + 0.2 * (tau * 50.0 * t).sin() + 0.2 * (tau * 60.0 * t + 1.0).sin()) as f32
             })
             .collect();
-        let (y, valid) = smooth(&x, [20, 17]);
+        let (mut y, mut pass) = (Vec::new(), Vec::new());
+        let valid = smooth(&x, [20, 17], &mut y, &mut pass);
         // 9 + 8 samples lost at the start, 10 + 8 at the end.
         assert_eq!(valid, 17..382);
         // 50 Hz fits 20 samples exactly; 60 Hz is left at 0.157 · 0.020 = 0.3 % of 0.2 mV.
