@@ -76,7 +76,7 @@ pub(crate) fn st_deviation(
     })
 }
 
-/// The buffers one beat's measurement leaves for the next (three allocations a beat otherwise).
+/// The buffers one beat's measurement leaves for the next (four allocations a beat otherwise).
 #[derive(Default)]
 struct Scratch {
     /// The beat, smoothed.
