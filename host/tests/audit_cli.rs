@@ -2,7 +2,7 @@
 //! is killed in the middle of a burst of calls. Needs `cargo xtask build-plugins` first.
 
 use std::path::{Path, PathBuf};
-use std::process::Output;
+use std::process::{Command, Output};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
@@ -28,36 +28,25 @@ fn audit_db(dir: &Path) -> PathBuf {
     dir.join("target/medplug/audit.db")
 }
 
+/// `medplug call lgpd-analyzer analyze --input FILE EXTRA…`, with `{"content": CONTENT}` written
+/// to `FILE` in `dir`.
+fn analyze_note(dir: &Path, content: &str, extra: &[&str]) -> Result<Command> {
+    let input = dir.join("note.json");
+    std::fs::write(
+        &input,
+        serde_json::json!({ "content": content }).to_string(),
+    )?;
+    let input = input.to_str().context("path")?;
+    let args = ["call", "lgpd-analyzer", "analyze", "--input", input];
+    command(dir, &[&args[..], extra].concat())
+}
+
 #[test]
 fn audit_verify_and_export_read_what_the_calls_wrote_and_name_a_tampered_record() -> Result<()> {
     let dir = tempfile::tempdir()?;
-    let input = dir.path().join("note.json");
-    std::fs::write(&input, r#"{"content":"Paciente CPF 529.982.247-25"}"#)?;
-    let input = input.to_str().context("path")?;
-    stdout(&medplug(
-        dir.path(),
-        &[
-            "call",
-            "lgpd-analyzer",
-            "analyze",
-            "--input",
-            input,
-            "--repeat",
-            "3",
-        ],
-    )?)?;
-    let denied = medplug(
-        dir.path(),
-        &[
-            "call",
-            "lgpd-analyzer",
-            "analyze",
-            "--input",
-            input,
-            "--tenant",
-            "clinica-fantasma",
-        ],
-    )?;
+    let note = "Paciente CPF 529.982.247-25";
+    stdout(&analyze_note(dir.path(), note, &["--repeat", "3"])?.output()?)?;
+    let denied = analyze_note(dir.path(), note, &["--tenant", "clinica-fantasma"])?.output()?;
     assert_eq!(denied.status.code(), Some(1));
     let verified = stdout(&medplug(dir.path(), &["audit", "verify"])?)?;
     let db = audit_db(dir.path());
@@ -123,22 +112,8 @@ fn audit_verify_and_export_read_what_the_calls_wrote_and_name_a_tampered_record(
 #[test]
 fn a_process_killed_during_a_burst_leaves_a_trail_that_verifies() -> Result<()> {
     let dir = tempfile::tempdir()?;
-    let input = dir.path().join("note.json");
-    std::fs::write(&input, r#"{"content":"CPF 529.982.247-25"}"#)?;
-    let input = input.to_str().context("path")?;
-    let mut child = command(
-        dir.path(),
-        &[
-            "call",
-            "lgpd-analyzer",
-            "analyze",
-            "--input",
-            input,
-            "--repeat",
-            "1000000",
-        ],
-    )?
-    .spawn()?;
+    let mut child =
+        analyze_note(dir.path(), "CPF 529.982.247-25", &["--repeat", "1000000"])?.spawn()?;
     let db = audit_db(dir.path());
     let started = Instant::now();
     let committed = loop {
