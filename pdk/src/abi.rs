@@ -13,6 +13,11 @@ pub const ABI_VERSION: u32 = 1;
 /// The reserved export every plugin has: no input, no capability, returns [`PluginInfo`] JSON.
 pub const DESCRIBE_FUNCTION: &str = "describe";
 
+/// The reserved, optional export a host calls on a fresh instance before any tenant's call, so
+/// that lazy work (compiling an automaton, filling a cache) leaves the call path: no input, no
+/// output, no capability. A plugin without lazy state does not export it.
+pub const WARM_UP_FUNCTION: &str = "warm_up";
+
 /// What `describe` returns: who the plugin is, what it exports and what it asks for.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
@@ -30,7 +35,7 @@ pub struct PluginInfo {
     pub specialty: String,
     /// Short human description.
     pub description: String,
-    /// The functions the plugin exports, besides `describe`.
+    /// The functions the plugin exports, besides `describe` and `warm_up`.
     pub functions: Vec<FunctionInfo>,
     /// Capabilities the plugin requests; it may import only their host functions.
     pub capabilities: Vec<Capability>,
@@ -127,7 +132,8 @@ impl PluginInfo {
         }
         for (i, f) in self.functions.iter().enumerate() {
             let repeated = self.functions[..i].iter().any(|g| g.name == f.name);
-            if f.name == DESCRIBE_FUNCTION || f.name.is_empty() || repeated {
+            let reserved = f.name == DESCRIBE_FUNCTION || f.name == WARM_UP_FUNCTION;
+            if reserved || f.name.is_empty() || repeated {
                 return Err(PluginInfoError::BadFunction(f.name.clone()));
             }
         }
@@ -150,7 +156,9 @@ impl PluginInfo {
     }
 }
 
-fn is_plugin_name(name: &str) -> bool {
+/// Whether `name` is a valid plugin name: lowercase ASCII letters, digits and `-`, starting with
+/// a letter.
+pub fn is_plugin_name(name: &str) -> bool {
     name.starts_with(|c: char| c.is_ascii_lowercase())
         && name
             .bytes()

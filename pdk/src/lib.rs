@@ -36,11 +36,14 @@ pub mod schema;
 mod schema_id;
 mod wire_name;
 
-pub use abi::{ABI_VERSION, DESCRIBE_FUNCTION, FunctionInfo, PluginInfo, PluginInfoError};
+pub use abi::{
+    ABI_VERSION, DESCRIBE_FUNCTION, FunctionInfo, PluginInfo, PluginInfoError, WARM_UP_FUNCTION,
+    is_plugin_name,
+};
 pub use capability::{Capability, EXTISM_ENV_MODULE, HOST_FUNCTION_MODULE};
 pub use error::{ErrorCode, PluginError};
 #[cfg(target_arch = "wasm32")]
-pub use guest::{host, run_describe, run_function};
+pub use guest::{host, run_describe, run_function, run_warm_up};
 pub use schema_id::SchemaId;
 pub use wire_name::wire_name;
 

@@ -55,6 +55,14 @@ pub fn run_describe(info: impl FnOnce() -> PluginInfo) -> i32 {
     finish(serde_json::to_vec(&info()).map_err(|e| PluginError::internal(e.to_string())))
 }
 
+/// Runs `warm_up`: no input, no output; a panic is reported as an `internal` error. Used by
+/// [`export_plugin!`].
+pub fn run_warm_up(warm_up: impl FnOnce()) -> i32 {
+    install_panic_hook();
+    warm_up();
+    0
+}
+
 /// Runs one plugin function over the call's JSON input. Used by [`export_plugin!`].
 pub fn run_function<I, O>(name: &str, function: impl FnOnce(I) -> Result<O, PluginError>) -> i32
 where
@@ -81,11 +89,24 @@ where
 /// ```ignore
 /// medplug_pdk::export_plugin! {
 ///     describe: crate::plugin_info,   // fn() -> PluginInfo
+///     warm_up: crate::warm_up,        // optional: fn(), run before any tenant's call
 ///     analyze: crate::analyze,        // export name: function
 /// }
 /// ```
+///
+/// `warm_up` ([`WARM_UP_FUNCTION`](crate::WARM_UP_FUNCTION)) is for plugins with lazy state — an
+/// automaton compiled on first use, a cache — that would otherwise make the first call of every
+/// fresh instance slow: a host that pre-warms instances calls it before any tenant's call.
 #[macro_export]
 macro_rules! export_plugin {
+    (describe: $describe:path, warm_up: $warm_up:path $(, $name:ident : $function:path)* $(,)?) => {
+        /// ABI v1 `warm_up`: runs the plugin's lazy initialisation ahead of the first call.
+        #[unsafe(no_mangle)]
+        pub extern "C" fn warm_up() -> i32 {
+            $crate::run_warm_up($warm_up)
+        }
+        $crate::export_plugin! { describe: $describe $(, $name : $function)* }
+    };
     (describe: $describe:path $(, $name:ident : $function:path)* $(,)?) => {
         /// ABI v1 `describe`: the plugin's [`PluginInfo`]($crate::PluginInfo) as JSON.
         #[unsafe(no_mangle)]
