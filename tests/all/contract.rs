@@ -72,11 +72,12 @@ fn the_lgpd_analyzer_is_in_the_index() -> Result<()> {
     assert_eq!(entry.functions, ["analyze", "redact"]);
     assert!(entry.capabilities.is_empty());
     assert_eq!(entry.optimization, "z");
-    // Issue #3's budget for the optimised module.
+    // The budget for the optimised module: 600,000 bytes in issue #3, raised to 1.5 MB by
+    // issue #20's decision (room for a broad health vocabulary).
     let size = std::fs::metadata(plugins_dir().join("lgpd-analyzer.wasm"))?.len();
     assert!(
-        size <= 600_000,
-        "lgpd-analyzer.wasm is {size} bytes, over its 600,000-byte budget"
+        size <= 1_500_000,
+        "lgpd-analyzer.wasm is {size} bytes, over its 1,500,000-byte budget"
     );
     Ok(())
 }

@@ -2,6 +2,7 @@
 
 medplug_pdk::export_plugin! {
     describe: crate::plugin_info,
+    warm_up: crate::warm_up,
     analyze: crate::analyze,
     redact: crate::redact,
 }

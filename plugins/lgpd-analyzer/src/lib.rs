@@ -38,9 +38,11 @@ mod risk;
 mod scanner;
 mod sensitive;
 mod text;
+mod warm_up;
 
 pub use analyzer::analyze;
 pub use redact::redact;
+pub use warm_up::warm_up;
 
 use medplug_pdk::{PluginInfo, lgpd};
 
