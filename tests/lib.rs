@@ -1,5 +1,6 @@
 //! Shared helpers of the conformance suite (`tests/all/`): where the built plugins, the schemas
-//! and the fixtures are, and how to check a JSON value against a published schema.
+//! and the fixtures are, how to check a JSON value against a published schema, and the index
+//! `cargo xtask build-plugins` writes ([`PluginIndex`], which xtask shares from here).
 //!
 //! The suite tests what `cargo xtask build-plugins` produced; it says so, with the command, when
 //! a module is missing.
@@ -7,8 +8,11 @@
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
-use medplug_host::{PLUGIN_INDEX_FILE, PluginIndex};
 use serde_json::Value;
+
+mod plugin_index;
+
+pub use plugin_index::{PLUGIN_INDEX_FILE, PluginIndex, PluginIndexEntry};
 
 /// The workspace root.
 pub fn root() -> PathBuf {
@@ -26,6 +30,12 @@ pub fn plugins_dir() -> PathBuf {
 /// A misbehaving test plugin's module, from `target/test-plugins`.
 pub fn test_plugin(name: &str) -> Result<Vec<u8>> {
     read_module(&root().join("target/test-plugins"), name)
+}
+
+/// The `versioned` test plugin at `major`.0.0 (`versioned-v1`, `versioned-v2`): two real
+/// builds of one plugin, for upgrades, pins and pools.
+pub fn versioned_module(major: u8) -> Result<Vec<u8>> {
+    test_plugin(&format!("versioned-v{major}"))
 }
 
 /// A reference plugin's module, from `target/plugins`.

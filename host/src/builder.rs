@@ -1,18 +1,23 @@
 //! [`HostBuilder`]: where plugins come from, the policy they run under, and the host's services.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use medplug_pdk::Capability;
 
-use crate::audit::{AuditSink, SqliteAuditTrail};
-use crate::host_functions::Services;
+use crate::audit::{AuditSink, MemoryAuditSink, SqliteAuditTrail};
+use crate::instances::IdleLedger;
 use crate::patients::{PatientStore, SqlitePatientStore};
 use crate::phi::{PhiKey, PhiKeyring};
 use crate::policy::{PhiKeySource, Policy};
-use crate::signature::{ModuleSignature, verify_module};
-use crate::{Host, HostError, Limits, LoadedPlugin};
+use crate::registry::{LoadSettings, ModuleSource, Registry, Snapshot, VersionStatus, load};
+use crate::services::Services;
+use crate::{Host, Limits, LoadError};
+
+/// Audit records a host without storage keeps in memory: the most recent ones, so that a host
+/// left running does not grow without bound.
+pub const MEMORY_AUDIT_RECORDS: usize = 100_000;
 
 /// Where one module comes from.
 #[derive(Debug)]
@@ -22,19 +27,12 @@ enum Source {
     Bytes { origin: String, bytes: Vec<u8> },
 }
 
-/// One module read from its source, with its detached signature when it has one.
-struct Module {
-    origin: String,
-    bytes: Vec<u8>,
-    /// The `.sig` file looked for (none for modules given as bytes).
-    signature_file: Option<PathBuf>,
-}
-
 /// Builds a [`Host`]: add plugin sources, a policy and services, then [`build`](Self::build).
 ///
 /// Nothing is read or compiled until `build`, which loads every source or fails as a whole.
 /// Without a policy the host runs [`Policy::open`]; without an audit sink, the policy's
-/// `audit_db` (or, without one, a SQLite trail in memory).
+/// `audit_db`, or — with no storage configured — a [`MemoryAuditSink`] of the last
+/// [`MEMORY_AUDIT_RECORDS`] records.
 #[derive(Debug, Default)]
 pub struct HostBuilder {
     sources: Vec<Source>,
@@ -45,6 +43,7 @@ pub struct HostBuilder {
     patients: Option<Arc<dyn PatientStore>>,
     keyring: Option<PhiKeyring>,
     schemas_dir: Option<PathBuf>,
+    no_prewarming: bool,
 }
 
 impl HostBuilder {
@@ -69,7 +68,7 @@ impl HostBuilder {
         self
     }
 
-    /// The policy: tenants, plugins, grants, pins, trusted keys, limits and storage.
+    /// The policy: tenants, pins, plugins, grants, limits, pools, trusted keys and storage.
     pub fn policy(mut self, policy: Policy) -> Self {
         self.policy = Some(policy);
         self
@@ -113,8 +112,17 @@ impl HostBuilder {
         self
     }
 
-    /// Opens the services, then reads, checks, compiles and describes every plugin.
-    pub fn build(self) -> Result<Host, HostError> {
+    /// Creates no pre-warmed instances, whatever the policy's `min_idle`: for a process that
+    /// makes one call and exits (the `medplug` CLI), where warming every tenant's instances
+    /// would only delay it.
+    pub fn without_prewarming(mut self) -> Self {
+        self.no_prewarming = true;
+        self
+    }
+
+    /// Opens the services, then reads, checks, compiles, describes and pre-warms every plugin;
+    /// finally checks that every tenant's pin matches a loaded version.
+    pub fn build(self) -> Result<Host, LoadError> {
         let mut policy = self.policy.unwrap_or_else(Policy::open);
         if let Some(limits) = self.limits {
             policy.default_limits = limits;
@@ -127,7 +135,7 @@ impl HostBuilder {
                         create_parent(path)?;
                         Arc::new(SqliteAuditTrail::open(path)?)
                     }
-                    None => Arc::new(SqliteAuditTrail::in_memory()?),
+                    None => Arc::new(MemoryAuditSink::keeping_last(MEMORY_AUDIT_RECORDS)),
                 },
             },
             patients: match self.patients {
@@ -148,75 +156,31 @@ impl HostBuilder {
         let mut modules = Vec::new();
         for source in self.sources {
             match source {
-                Source::Dir(dir) => modules.extend(read_dir(&dir)?),
-                Source::File(path) => modules.push(read_file(&path)?),
-                Source::Bytes { origin, bytes } => modules.push(Module {
-                    origin,
-                    bytes,
-                    signature_file: None,
-                }),
+                Source::Dir(dir) => modules.extend(ModuleSource::read_dir(&dir)?),
+                Source::File(path) => modules.push(ModuleSource::read_file(&path)?),
+                Source::Bytes { origin, bytes } => modules.push(ModuleSource::bytes(origin, bytes)),
             }
         }
-        let limits_for = |name: &str| {
-            self.plugin_limits
-                .get(name)
-                .copied()
-                .unwrap_or_else(|| policy.limits(name))
+        let settings = LoadSettings {
+            ledger: IdleLedger::new(policy.max_idle_total),
+            policy,
+            plugin_limits: self.plugin_limits,
+            schemas_dir: self.schemas_dir,
+            prewarm: !self.no_prewarming,
         };
-        let mut plugins: BTreeMap<String, LoadedPlugin> = BTreeMap::new();
-        for module in modules {
-            check_signature(&module, &policy)?;
-            let granted = |info: &medplug_pdk::PluginInfo| -> Vec<Capability> {
-                policy.plugin_grants(&info.name).into_iter().collect()
-            };
-            let plugin = LoadedPlugin::load(
-                module.origin,
-                &module.bytes,
-                policy.default_limits,
-                limits_for,
-                granted,
-            )?;
-            let name = plugin.info().name.clone();
-            match policy.plugin(&name) {
-                None if !policy.allow_unlisted_plugins => {
-                    return Err(HostError::NotInPolicy {
-                        plugin: name,
-                        origin: plugin.origin().to_owned(),
-                    });
-                }
-                Some(listed) => {
-                    if let Some(pin) = &listed.sha256
-                        && pin != plugin.sha256()
-                    {
-                        return Err(HostError::DigestMismatch {
-                            plugin: name,
-                            origin: plugin.origin().to_owned(),
-                            expected: pin.clone(),
-                            found: plugin.sha256().to_owned(),
-                        });
-                    }
-                }
-                None => {}
-            }
-            let plugin = match &self.schemas_dir {
-                Some(dir) => plugin.with_schemas(dir)?,
-                None => plugin,
-            };
-            if let Some(first) = plugins.get(&name) {
-                return Err(HostError::DuplicatePlugin {
-                    plugin: name,
-                    first: first.origin().to_owned(),
-                    second: plugin.origin().to_owned(),
-                });
-            }
-            plugins.insert(name, plugin);
+        let mut snapshot = Snapshot::default();
+        for module in &modules {
+            let guess = settings.guess_limits(module, None);
+            let plugin = load(module, &settings, guess)?;
+            snapshot.insert(Arc::new(plugin), VersionStatus::default())?;
         }
-        Ok(Host::new(plugins, policy, services))
+        snapshot.check_pins(&settings.policy)?;
+        Ok(Host::new(Registry::new(snapshot), settings, services))
     }
 }
 
 /// The policy's PHI key, read only when some plugin is granted `encrypt_phi`.
-fn policy_keyring(policy: &Policy) -> Result<Option<PhiKeyring>, HostError> {
+fn policy_keyring(policy: &Policy) -> Result<Option<PhiKeyring>, LoadError> {
     let needed = policy
         .plugins
         .values()
@@ -231,81 +195,14 @@ fn policy_keyring(policy: &Policy) -> Result<Option<PhiKeyring>, HostError> {
     Ok(Some(PhiKeyring::new(key)))
 }
 
-/// A signed module must verify against the policy's trusted keys; when the policy requires
-/// signatures, an unsigned module is refused.
-fn check_signature(module: &Module, policy: &Policy) -> Result<(), HostError> {
-    let signature_file = module.signature_file.as_deref();
-    let text =
-        match signature_file {
-            Some(path) if path.exists() => Some(std::fs::read_to_string(path).map_err(
-                |source| HostError::Io {
-                    path: path.to_owned(),
-                    source,
-                },
-            )?),
-            _ => None,
-        };
-    let Some(text) = text else {
-        if policy.require_signatures {
-            return Err(HostError::MissingSignature {
-                origin: module.origin.clone(),
-                signature_file: signature_file.map_or_else(
-                    || "signature (the module was given as bytes)".to_owned(),
-                    |p| p.display().to_string(),
-                ),
-            });
-        }
-        return Ok(());
-    };
-    if policy.trusted_keys.is_empty() && !policy.require_signatures {
-        // Nothing to check against: the policy trusts no key and requires none.
-        return Ok(());
-    }
-    let signature_error = |source| HostError::Signature {
-        origin: module.origin.clone(),
-        source,
-    };
-    let signature = ModuleSignature::parse(&text).map_err(signature_error)?;
-    verify_module(&module.bytes, &signature, &policy.trusted_keys).map_err(signature_error)?;
-    Ok(())
-}
-
-fn create_parent(path: &Path) -> Result<(), HostError> {
+fn create_parent(path: &Path) -> Result<(), LoadError> {
     match path.parent() {
         Some(dir) if !dir.as_os_str().is_empty() => {
-            std::fs::create_dir_all(dir).map_err(|source| HostError::Io {
+            std::fs::create_dir_all(dir).map_err(|source| LoadError::Io {
                 path: dir.to_owned(),
                 source,
             })
         }
         _ => Ok(()),
     }
-}
-
-fn read_file(path: &Path) -> Result<Module, HostError> {
-    let bytes = std::fs::read(path).map_err(|source| HostError::Io {
-        path: path.to_owned(),
-        source,
-    })?;
-    Ok(Module {
-        origin: path.display().to_string(),
-        bytes,
-        signature_file: Some(ModuleSignature::signature_path(path)),
-    })
-}
-
-fn read_dir(dir: &Path) -> Result<Vec<Module>, HostError> {
-    let io = |source| HostError::Io {
-        path: dir.to_owned(),
-        source,
-    };
-    let mut paths = Vec::new();
-    for entry in std::fs::read_dir(dir).map_err(io)? {
-        let path = entry.map_err(io)?.path();
-        if path.extension().is_some_and(|e| e == "wasm") && path.is_file() {
-            paths.push(path);
-        }
-    }
-    paths.sort();
-    paths.iter().map(|p| read_file(p)).collect()
 }

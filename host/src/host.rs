@@ -1,30 +1,37 @@
-//! [`Host`]: the loaded plugins, the policy, and the calls into them.
+//! [`Host`]: the installed plugin versions, the policy, the services — shared by every call.
 
-use std::collections::BTreeMap;
 use std::sync::Arc;
-
-use serde::Serialize;
-use serde::de::{DeserializeOwned, IgnoredAny};
-use serde_json::error::Category;
+use std::sync::mpsc::Receiver;
 
 use crate::audit::AuditSink;
-use crate::call_record::CallRecord;
-use crate::host_functions::{CallScope, Services};
+use crate::call::{Target, UNNAMED_ACTOR};
+use crate::instances::IdleLedger;
+use crate::phi::PhiError;
 use crate::policy::Policy;
-use crate::{CallContext, CallSite, HostBuilder, HostError, LoadedPlugin};
+use crate::registry::{EventBus, LifecycleEvent, LoadSettings, PluginVersion, Registry};
+use crate::services::Services;
+use crate::{CallContext, CallError, HostBuilder};
 
-/// The actor recorded for calls made without a [`CallContext`].
-pub const UNNAMED_ACTOR: &str = "unnamed";
-
-/// A set of loaded plugins under a policy, callable by name. Cheap to share: calls take `&self`.
+/// A set of plugin versions under a policy, callable by name. Cheap to clone and share across
+/// threads: clones are handles on the same host, and calls take `&self`.
 ///
 /// Every call — success, plugin error, limit hit, denial — writes one audit record; a call
-/// whose record cannot be written fails with [`HostError::Audit`].
-#[derive(Debug)]
+/// whose record cannot be written fails with [`CallError::Audit`]. The set of versions can
+/// change while calls run (see the lifecycle operations: [`install_file`](Self::install_file),
+/// [`enable`](Self::enable), [`disable`](Self::disable), [`uninstall`](Self::uninstall),
+/// [`watch`](Self::watch)); a call that started on a version finishes on it.
+#[derive(Debug, Clone)]
 pub struct Host {
-    plugins: BTreeMap<String, LoadedPlugin>,
-    policy: Policy,
-    services: Arc<Services>,
+    pub(crate) shared: Arc<Shared>,
+}
+
+/// What every handle on a host shares.
+#[derive(Debug)]
+pub(crate) struct Shared {
+    pub registry: Registry,
+    pub settings: LoadSettings,
+    pub services: Arc<Services>,
+    pub events: EventBus,
 }
 
 impl Host {
@@ -33,261 +40,107 @@ impl Host {
         HostBuilder::default()
     }
 
-    pub(crate) fn new(
-        plugins: BTreeMap<String, LoadedPlugin>,
-        policy: Policy,
-        services: Services,
-    ) -> Self {
+    pub(crate) fn new(registry: Registry, settings: LoadSettings, services: Services) -> Self {
         Self {
-            plugins,
-            policy,
-            services: Arc::new(services),
+            shared: Arc::new(Shared {
+                registry,
+                settings,
+                services: Arc::new(services),
+                events: EventBus::default(),
+            }),
         }
-    }
-
-    /// The loaded plugins, by name.
-    pub fn plugins(&self) -> impl Iterator<Item = &LoadedPlugin> {
-        self.plugins.values()
     }
 
     /// The policy the host runs under.
     pub fn policy(&self) -> &Policy {
-        &self.policy
+        &self.shared.settings.policy
     }
 
     /// Where the host writes its audit records.
     pub fn audit_sink(&self) -> &Arc<dyn AuditSink> {
-        &self.services.audit
+        &self.shared.services.audit
+    }
+
+    pub(crate) fn ledger(&self) -> &Arc<IdleLedger> {
+        &self.shared.settings.ledger
+    }
+
+    /// Idle instances over every tenant and version, and the host's cap on them.
+    pub fn idle_instances(&self) -> (usize, usize) {
+        (self.ledger().idle(), self.ledger().cap())
     }
 
     /// Opens an `encrypt_phi` envelope that a plugin sealed for `tenant`. A changed byte, an
-    /// envelope of another tenant or of an unknown key is an error ([`HostError::PhiKey`]);
-    /// a host without a PHI key answers [`HostError::NoPhiKey`].
+    /// envelope of another tenant or of an unknown key is an error; a host without a PHI key
+    /// answers [`PhiError::NoKeyring`].
     pub fn decrypt_phi(
         &self,
         tenant: &str,
         envelope: &medplug_pdk::host_fns::EncryptedPhi,
-    ) -> Result<Vec<u8>, HostError> {
-        let keyring = self.services.keyring.as_ref().ok_or(HostError::NoPhiKey)?;
-        Ok(keyring.open(tenant, envelope)?)
+    ) -> Result<Vec<u8>, PhiError> {
+        let keyring = self
+            .shared
+            .services
+            .keyring
+            .as_ref()
+            .ok_or(PhiError::NoKeyring)?;
+        keyring.open(tenant, envelope)
     }
 
-    /// The plugin of that name.
-    pub fn plugin(&self, name: &str) -> Result<&LoadedPlugin, HostError> {
-        self.plugins
-            .get(name)
-            .ok_or_else(|| HostError::PluginNotFound {
-                plugin: name.to_owned(),
-                loaded: self.plugins.keys().cloned().collect::<Vec<_>>().join(", "),
-            })
+    /// The version `target` names for no tenant in particular: the highest installed version
+    /// that matches it, whatever its state (`lgpd-analyzer`, `lgpd-analyzer@0.1.0`, `…@^0.1`).
+    pub fn plugin(&self, target: &str) -> Result<Arc<PluginVersion>, CallError> {
+        let parsed: Target = target.parse().map_err(|problem| CallError::InvalidTarget {
+            target: target.chars().take(64).collect(),
+            problem,
+        })?;
+        self.shared.registry.read(|snapshot| {
+            snapshot
+                .entries()
+                .filter(|e| e.plugin.name() == parsed.plugin())
+                .filter(|e| {
+                    parsed
+                        .requirement()
+                        .is_none_or(|r| r.matches(e.plugin.version()))
+                })
+                .map(|e| Arc::clone(&e.plugin))
+                .last()
+                .ok_or_else(|| CallError::PluginNotFound {
+                    plugin: parsed.plugin().to_owned(),
+                })
+        })
+    }
+
+    /// Every installed version, by name then version.
+    pub fn plugins(&self) -> Vec<Arc<PluginVersion>> {
+        self.shared
+            .registry
+            .read(|snapshot| snapshot.entries().map(|e| Arc::clone(&e.plugin)).collect())
     }
 
     /// The context of calls that name none: the policy's default tenant, an unnamed actor.
-    pub fn default_context(&self) -> Result<CallContext, HostError> {
+    pub fn default_context(&self) -> Result<CallContext, CallError> {
         let tenant = self
-            .policy
+            .policy()
             .default_tenant
             .as_ref()
-            .ok_or(HostError::NoTenant)?;
+            .ok_or(CallError::NoTenant)?;
         Ok(CallContext::new(tenant.clone(), UNNAMED_ACTOR))
     }
 
-    /// Calls `function` of `plugin` with JSON bytes, as the policy's default tenant.
-    pub fn call_json(
-        &self,
-        plugin: &str,
-        function: &str,
-        input: &[u8],
-    ) -> Result<Vec<u8>, HostError> {
-        let context = self.default_context()?;
-        self.call_json_as(&context, plugin, function, input)
+    /// A channel that receives every [`LifecycleEvent`] from now on; drop it to unsubscribe.
+    pub fn subscribe(&self) -> Receiver<LifecycleEvent> {
+        self.shared.events.subscribe()
     }
 
-    /// Calls `function` of `plugin` with a typed input, as the policy's default tenant.
-    pub fn call<I: Serialize + ?Sized, O: DeserializeOwned>(
-        &self,
-        plugin: &str,
-        function: &str,
-        input: &I,
-    ) -> Result<O, HostError> {
-        let context = self.default_context()?;
-        self.call_as(&context, plugin, function, input)
+    /// Calls `callback` with every [`LifecycleEvent`] from now on, in the thread that caused
+    /// it: keep it quick.
+    pub fn on_event(&self, callback: impl Fn(&LifecycleEvent) + Send + Sync + 'static) {
+        self.shared.events.on_event(callback);
     }
 
-    /// Calls `function` of `plugin` with a typed input on behalf of `context`, and
-    /// deserializes its output.
-    pub fn call_as<I: Serialize + ?Sized, O: DeserializeOwned>(
-        &self,
-        context: &CallContext,
-        plugin: &str,
-        function: &str,
-        input: &I,
-    ) -> Result<O, HostError> {
-        let json = match serde_json::to_vec(input) {
-            Ok(json) => json,
-            Err(e) => {
-                let record = CallRecord::start(context, plugin, function, &[]);
-                let error = HostError::InputSerialization {
-                    site: self.site(plugin, function),
-                    message: e.to_string(),
-                };
-                return self.audited(record, Err(error));
-            }
-        };
-        // The output is parsed once: into `O`, straight from the schema check's value when
-        // there was one.
-        self.call_decoded(context, plugin, function, &json, |output, checked| {
-            let typed = match checked {
-                Some(value) => serde_json::from_value(value),
-                None => serde_json::from_slice(&output),
-            };
-            typed.map_err(|e| match e.classify() {
-                Category::Syntax | Category::Eof => format!("not json: {e}"),
-                Category::Data | Category::Io => {
-                    format!("does not match the expected type: {e}")
-                }
-            })
-        })
-    }
-
-    /// Calls `function` of `plugin` with JSON bytes on behalf of `context`; returns the
-    /// plugin's JSON output, checked against the function's output schema when the host has
-    /// schemas, else checked to be JSON.
-    ///
-    /// In order: the tenant must exist and admit the plugin (enabled, specialty served), the
-    /// function must exist, the input must fit the size limit and the input schema; the call
-    /// runs on an instance of that tenant; then the output is checked and the audit record
-    /// written.
-    pub fn call_json_as(
-        &self,
-        context: &CallContext,
-        plugin: &str,
-        function: &str,
-        input: &[u8],
-    ) -> Result<Vec<u8>, HostError> {
-        self.call_decoded(context, plugin, function, input, |output, checked| {
-            if checked.is_none() {
-                serde_json::from_slice::<IgnoredAny>(&output)
-                    .map_err(|e| format!("not json: {e}"))?;
-            }
-            Ok(output)
-        })
-    }
-
-    /// Runs a call and decodes its output with `decode`, which gets the output bytes and, when
-    /// the output schema was checked, the parsed value (a decoder's error message becomes
-    /// [`HostError::InvalidOutput`]); then writes the call's audit record, whatever the end.
-    fn call_decoded<T>(
-        &self,
-        context: &CallContext,
-        plugin: &str,
-        function: &str,
-        input: &[u8],
-        decode: impl FnOnce(Vec<u8>, Option<serde_json::Value>) -> Result<T, String>,
-    ) -> Result<T, HostError> {
-        let mut record = CallRecord::start(context, plugin, function, input);
-        let result = self
-            .run(context, plugin, function, input, &mut record)
-            .and_then(|(output, checked)| {
-                decode(output, checked).map_err(|message| HostError::InvalidOutput {
-                    site: self.site(plugin, function),
-                    message,
-                })
-            });
-        self.audited(record, result)
-    }
-
-    /// `plugin@version function`; the version is empty for a plugin that is not loaded.
-    fn site(&self, plugin: &str, function: &str) -> CallSite {
-        match self.plugins.get(plugin) {
-            Some(loaded) => loaded.site(function),
-            None => CallSite {
-                plugin: plugin.to_owned(),
-                version: String::new(),
-                function: function.to_owned(),
-            },
-        }
-    }
-
-    /// Writes the record of a call that ended with `result`, then returns `result`; a call
-    /// whose record cannot be written fails.
-    fn audited<T>(&self, record: CallRecord, result: Result<T, HostError>) -> Result<T, HostError> {
-        self.services.audit.append(&record.finish(&result))?;
-        result
-    }
-
-    /// Admits and runs a call; returns the output, with its parsed value when the output
-    /// schema was checked.
-    fn run(
-        &self,
-        context: &CallContext,
-        plugin: &str,
-        function: &str,
-        input: &[u8],
-        record: &mut CallRecord,
-    ) -> Result<(Vec<u8>, Option<serde_json::Value>), HostError> {
-        let tenant =
-            self.policy
-                .tenant(&context.tenant)
-                .ok_or_else(|| HostError::UnknownTenant {
-                    tenant: context.tenant.clone(),
-                    known: self
-                        .policy
-                        .tenants
-                        .keys()
-                        .cloned()
-                        .collect::<Vec<_>>()
-                        .join(", "),
-                })?;
-        let loaded = self.plugin(plugin)?;
-        let info = loaded.info();
-        record.plugin(&info.version, loaded.sha256());
-        let site = || loaded.site(function);
-        tenant.admits(info).map_err(|denial| HostError::Denied {
-            tenant: tenant.id.clone(),
-            site: site(),
-            denial,
-        })?;
-        loaded.admit(function, input)?;
-        let schemas = loaded.schemas(function);
-        if let Some(schemas) = schemas {
-            let value: serde_json::Value =
-                serde_json::from_slice(input).map_err(|e| HostError::InvalidInput {
-                    site: site(),
-                    message: format!("not json: {e}"),
-                })?;
-            schemas
-                .check_input(&value)
-                .map_err(|violation| HostError::InputSchema {
-                    site: site(),
-                    violation: Box::new(violation),
-                })?;
-        }
-        let scope = Arc::new(CallScope {
-            tenant: tenant.id.clone(),
-            specialty: info.specialty.clone(),
-            granted: self.policy.tenant_grants(tenant, &info.name),
-            services: Arc::clone(&self.services),
-            log: Default::default(),
-        });
-        let raw = loaded.call_raw(function, input, Arc::clone(&scope));
-        record.ran(raw.fuel_used, scope.take_log());
-        let output = raw.result?;
-        let Some(schemas) = schemas else {
-            return Ok((output, None));
-        };
-        let value: serde_json::Value =
-            serde_json::from_slice(&output).map_err(|e| HostError::InvalidOutput {
-                site: site(),
-                message: format!("not json: {e}"),
-            })?;
-        schemas
-            .check_output(&value)
-            .map_err(|violation| HostError::OutputSchema {
-                site: site(),
-                violation: Box::new(violation),
-            })?;
-        Ok((output, Some(value)))
+    pub(crate) fn emit(&self, event: &LifecycleEvent) {
+        self.shared.events.emit(event);
     }
 }
 
@@ -296,7 +149,7 @@ mod tests {
     /// Embedders share one host across threads (an HTTP server's workers).
     #[test]
     fn a_host_can_be_shared_across_threads() {
-        fn shareable<T: Send + Sync>() {}
+        fn shareable<T: Send + Sync + Clone>() {}
         shareable::<super::Host>();
     }
 }

@@ -1,4 +1,4 @@
-//! # medplug-host — run untrusted medical plugins safely
+//! # medplug-host — run untrusted medical plugins safely, all day
 //!
 //! A [`Host`] loads medplug plugins (standard Extism wasm modules speaking ABI v1), compiles each
 //! module once, asks it to `describe` itself, and calls its functions with JSON under per-plugin
@@ -10,65 +10,55 @@
 //! use medplug_host::Host;
 //! use medplug_pdk::lgpd::{AnalyzeInput, AnalyzeOutput};
 //!
-//! # fn main() -> Result<(), medplug_host::HostError> {
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
 //! let host = Host::builder().plugins_dir("target/plugins").build()?;
 //! let report: AnalyzeOutput = host.call(
-//!     "lgpd-analyzer",
+//!     "lgpd-analyzer",            // or "lgpd-analyzer@0.1.0", "lgpd-analyzer@^0.1"
 //!     "analyze",
 //!     &AnalyzeInput::new("CPF 529.982.247-25"),
 //! )?;
 //! # Ok(()) }
 //! ```
 //!
-//! Every failure is a [`HostError`] that names the plugin, its version and the function.
+//! The host is a live platform: several versions of a plugin run side by side (a tenant may pin
+//! one), versions are installed, enabled, disabled and uninstalled while calls run, a watched
+//! directory is hot-reloaded ([`Host::watch`]), and every change is a [`LifecycleEvent`] and an
+//! audit record. Each tenant × plugin@version has a bounded pool of instances ([`PoolLimits`]),
+//! optionally pre-warmed, under one host-wide cap on idle instances.
 //!
-//! Security and compliance (see ARCHITECTURE.md, "Host security"):
-//! - a [`Policy`] (TOML) says which tenants (clinics) may call which plugins, of which
-//!   specialties, with which capabilities; modules may be pinned by sha256 and signed
-//!   ([`signature`]);
-//! - every call runs on behalf of a [`CallContext`] (tenant, actor), on an instance of that
-//!   tenant only;
-//! - the host functions `audit_log`, `get_patient` ([`patients`]) and `encrypt_phi` ([`phi`])
-//!   check the tenant's grant on every call;
-//! - every call writes one record to the hash-chained [`audit`] trail, never the input.
+//! Building a host or changing its plugins fails with a [`LoadError`]; a call fails with a
+//! [`CallError`] that names the plugin, the version that answered and the function — and nothing
+//! else the host holds.
 //!
-//! [`wfdb`] reads PhysioNet's WFDB records and annotations and scores beat detections against
-//! them (ANSI/AAMI EC57): what the ECG analyzer is tested with.
+//! The parts (see ARCHITECTURE.md):
+//! - the call path: [`CallContext`], [`Target`], the pipeline, [`Receipt`];
+//! - instances: [`Limits`], [`PoolLimits`];
+//! - the registry: [`PluginVersion`], versions and requirements, loading, lifecycle, hot reload;
+//! - the [`policy`]: tenants, pins, grants, limits, pools, trust, storage;
+//! - the services host functions reach: the hash-chained [`audit`] trail, [`patients`], [`phi`].
 
-pub mod audit;
 mod builder;
-mod call_context;
-mod call_error;
-mod call_record;
+mod call;
 mod digest;
 mod error;
 mod host;
-mod host_functions;
 mod ids;
-mod inspect;
-mod instance_pool;
-mod limits;
-mod loaded_plugin;
-mod module_interface;
-pub mod patients;
-pub mod phi;
-mod plugin_index;
+mod instances;
 pub mod policy;
-mod schema_guard;
+mod registry;
 mod secret_file;
-pub mod signature;
-pub mod wfdb;
+mod services;
 
-pub use builder::HostBuilder;
-pub use call_context::CallContext;
+pub use builder::{HostBuilder, MEMORY_AUDIT_RECORDS};
+pub use call::{CallContext, Receipt, Target, TargetProblem, UNNAMED_ACTOR};
 pub use digest::sha256_hex;
-pub use error::{CallSite, HostError};
-pub use host::{Host, UNNAMED_ACTOR};
-pub use host_functions::MAX_AUDIT_EVENTS_PER_CALL;
-pub use inspect::{Inspection, inspect};
-pub use limits::Limits;
-pub use loaded_plugin::LoadedPlugin;
-pub use module_interface::{ContractViolation, Import, ModuleInterface};
-pub use plugin_index::{PLUGIN_INDEX_FILE, PluginIndex, PluginIndexEntry};
+pub use error::{CallError, CallSite, LoadError, ModuleProblem};
+pub use host::Host;
+pub use instances::{DEFAULT_MAX_IDLE_TOTAL, Limits, PoolLimits};
 pub use policy::Policy;
-pub use schema_guard::{FunctionSchemas, SchemaError, SchemaViolation, SchemaViolationItem};
+pub use registry::{
+    ContractViolation, FunctionSchemas, Import, Inspection, LifecycleEvent, ModuleInterface,
+    PluginVersion, PluginWatcher, SchemaError, SchemaViolation, SchemaViolationItem,
+    VersionListing, VersionRequirement, VersionStatus, WatchOptions, inspect, signature,
+};
+pub use services::{MAX_AUDIT_EVENTS_PER_CALL, audit, patients, phi};

@@ -3,7 +3,7 @@
 
 use anyhow::{Context, Result};
 use conformance::{claims_corpus, reference_host};
-use medplug_host::HostError;
+use medplug_host::CallError;
 use medplug_pdk::claims::{self, ExtractInput, ExtractOutput};
 
 #[test]
@@ -36,7 +36,7 @@ fn a_text_over_four_mebibytes_is_invalid_input() -> Result<()> {
     let host = reference_host()?;
     let input = ExtractInput::new("Texto. ".repeat(700_000));
     match host.call::<_, ExtractOutput>(claims::PLUGIN_NAME, claims::EXTRACT, &input) {
-        Err(HostError::InvalidInput { message, .. }) => assert_eq!(
+        Err(CallError::InvalidInput { message, .. }) => assert_eq!(
             message,
             "`content` is 4900000 bytes, more than 4194304: split the text"
         ),

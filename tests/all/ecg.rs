@@ -2,15 +2,15 @@
 //! when the data is there: the wasm module finds every reference beat, answers exactly as the
 //! native crate, and reads both signal encodings alike.
 //!
-//! The record is found as `medplug_host::wfdb::mitdb_dir` says (`MEDPLUG_MITDB_DIR`, else
+//! The record is found as `medplug_wfdb::mitdb_dir` says (`MEDPLUG_MITDB_DIR`, else
 //! `../shared/data/mitdb`); without it these tests say so and pass, except under `CI=true`.
 
 use std::path::PathBuf;
 
 use anyhow::{Result, ensure};
 use conformance::{reference_host, root};
-use medplug_host::wfdb::{Record, match_beats, match_window, mitdb_dir, read_annotations};
 use medplug_pdk::ecg::{self, AnalyzeInput, AnalyzeOutput, RhythmLabel};
+use medplug_wfdb::{Record, match_beats, match_window, mitdb_dir, read_annotations};
 
 /// Record 100's path without extension, or `None` (with one line saying so) when absent.
 fn record_100() -> Result<Option<PathBuf>> {
@@ -19,7 +19,7 @@ fn record_100() -> Result<Option<PathBuf>> {
         None => {
             println!(
                 "MIT-BIH record 100 not found: skipped ({})",
-                medplug_host::wfdb::MITDB_HOWTO
+                medplug_wfdb::MITDB_HOWTO
             );
             Ok(None)
         }

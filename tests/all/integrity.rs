@@ -6,7 +6,7 @@ use std::sync::Arc;
 use anyhow::Result;
 use conformance::{plugin, plugins_dir, test_plugin};
 use medplug_host::signature::{ModuleSignature, SigningKey, TrustedKey};
-use medplug_host::{Host, HostError, Policy, sha256_hex};
+use medplug_host::{CallError, Host, Policy, sha256_hex};
 use medplug_pdk::lgpd;
 use serde_json::json;
 
@@ -33,7 +33,7 @@ fn inputs_are_checked_against_the_schema_before_the_plugin_runs() -> Result<()> 
             br#"{"content":"x","mode":"shout"}"#,
         )
         .unwrap_err();
-    let HostError::InputSchema { violation, .. } = &error else {
+    let CallError::InputSchema { violation, .. } = &error else {
         panic!("expected a schema violation, got {error:?}");
     };
     assert_eq!(violation.schema_id, "lgpd-analyzer/redact.input");

@@ -3,7 +3,7 @@
 
 use anyhow::Result;
 use conformance::{reference_host, validate};
-use medplug_host::HostError;
+use medplug_host::CallError;
 use medplug_pdk::SchemaId;
 use medplug_pdk::lesion::{self, ScoreInput, ScoreOutput};
 
@@ -36,7 +36,7 @@ fn contradictory_input_is_invalid_input_naming_the_field() -> Result<()> {
         .expect("L3 has a checklist")
         .irregular_streaks = Some(true);
     match host.call::<_, ScoreOutput>(lesion::PLUGIN_NAME, lesion::SCORE, &input) {
-        Err(HostError::InvalidInput { site, message }) => {
+        Err(CallError::InvalidInput { site, message }) => {
             assert_eq!(site.function, "score");
             assert_eq!(
                 message,
@@ -62,7 +62,7 @@ fn an_out_of_range_value_from_raw_json_names_its_field() -> Result<()> {
     let host = reference_host()?;
     let input = br#"{"lesions": [{"id": "L1", "dermoscopy": {"asymmetry_axes": 1, "border_segments": 12}}]}"#;
     match host.call_json(lesion::PLUGIN_NAME, lesion::SCORE, input) {
-        Err(HostError::InvalidInput { message, .. }) => assert_eq!(
+        Err(CallError::InvalidInput { message, .. }) => assert_eq!(
             message,
             "`lesions[0].dermoscopy.border_segments` must be 0 to 8 (of eight border segments), \
              got 12 (lesion `L1`)"
@@ -71,7 +71,7 @@ fn an_out_of_range_value_from_raw_json_names_its_field() -> Result<()> {
     }
     let unknown_colour = br#"{"lesions": [{"id": "L1", "dermoscopy": {"colors": ["purple"]}}]}"#;
     match host.call_json(lesion::PLUGIN_NAME, lesion::SCORE, unknown_colour) {
-        Err(HostError::InvalidInput { message, .. }) => {
+        Err(CallError::InvalidInput { message, .. }) => {
             assert!(message.contains("unknown variant `purple`"), "{message}");
         }
         other => panic!("expected invalid_input, got {other:?}"),

@@ -2,7 +2,7 @@
 
 use anyhow::Result;
 use conformance::{plugin, test_plugin};
-use medplug_host::{ContractViolation, Host, HostError};
+use medplug_host::{ContractViolation, Host, LoadError};
 use medplug_pdk::Capability;
 
 #[test]
@@ -12,7 +12,7 @@ fn an_ungranted_host_function_import_is_refused_naming_import_and_grant() -> Res
         .build()
         .unwrap_err();
     match &error {
-        HostError::ContractViolation {
+        LoadError::ContractViolation {
             plugin,
             violation: ContractViolation::UngrantedCapability { import, capability },
             ..
@@ -40,7 +40,7 @@ fn another_abi_is_refused_with_both_versions() -> Result<()> {
     assert!(
         matches!(
             error,
-            HostError::AbiMismatch {
+            LoadError::AbiMismatch {
                 found: 2,
                 expected: 1,
                 ..
@@ -62,9 +62,9 @@ fn garbage_and_plain_wasm_are_refused() -> Result<()> {
         .build()
         .unwrap_err();
     assert!(
-        error
-            .to_string()
-            .starts_with("cannot load plugin from notes.txt: not a valid wasm module"),
+        error.to_string().starts_with(
+            "cannot load plugin from notes.txt: it is not a valid wasm module: magic header"
+        ),
         "{error}"
     );
     // A valid module that is not a medplug plugin: no `describe`.
@@ -81,7 +81,7 @@ fn garbage_and_plain_wasm_are_refused() -> Result<()> {
 }
 
 #[test]
-fn the_same_plugin_twice_is_refused() -> Result<()> {
+fn the_same_version_twice_is_refused() -> Result<()> {
     let bytes = plugin("lgpd-analyzer")?;
     let error = Host::builder()
         .plugin_bytes("a.wasm", bytes.clone())
@@ -90,7 +90,7 @@ fn the_same_plugin_twice_is_refused() -> Result<()> {
         .unwrap_err();
     assert_eq!(
         error.to_string(),
-        "plugin `lgpd-analyzer` is loaded twice (from a.wasm and b.wasm): keep one"
+        "lgpd-analyzer@0.1.0 is loaded twice (from a.wasm and b.wasm): keep one"
     );
     Ok(())
 }

@@ -1,7 +1,8 @@
 //! medplug's conformance suite: one test binary, one module per topic (as wasmtime's
 //! `tests/all`). It checks what `cargo xtask build-plugins` built: every reference plugin honours
 //! ABI v1, and the host enforces every limit and rule it promises — capabilities, tenants,
-//! schemas, pins, signatures, the audit chain — with real wasm, some misbehaving on purpose.
+//! schemas, pins, signatures, the audit chain, versions, pools, hot reload — with real wasm, some
+//! misbehaving on purpose.
 
 mod audit;
 mod capabilities;
@@ -15,5 +16,8 @@ mod lgpd;
 mod limits;
 mod loading;
 mod malformed_input;
+mod pools;
 mod second_host;
 mod tenants;
+mod versions;
+mod watch;

@@ -3,7 +3,7 @@
 
 use anyhow::Result;
 use conformance::{fixtures, index, reference_host};
-use medplug_host::HostError;
+use medplug_host::CallError;
 
 /// Inputs no function of ABI v1 accepts: broken JSON, and JSON of the wrong shape.
 const BAD_INPUTS: [(&str, &str); 6] = [
@@ -23,7 +23,7 @@ fn bad_input_is_invalid_input_never_a_trap() -> Result<()> {
         for function in &entry.functions {
             for (input, what) in BAD_INPUTS {
                 match host.call_json(&entry.name, function, input.as_bytes()) {
-                    Err(HostError::InvalidInput { site, message }) => {
+                    Err(CallError::InvalidInput { site, message }) => {
                         assert_eq!(
                             (site.plugin.as_str(), site.function.as_str()),
                             (entry.name.as_str(), function.as_str())

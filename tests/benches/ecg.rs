@@ -3,15 +3,15 @@
 //! as `samples_mv` (JSON numbers). Each wasm figure is end to end: serialising the input,
 //! the call, and deserialising the report.
 //!
-//! Without the record (see `medplug_host::wfdb::mitdb_dir`) the benchmark says so and does
+//! Without the record (see `medplug_wfdb::mitdb_dir`) the benchmark says so and does
 //! nothing. `cargo xtask bench` reports the medians and the wasm/native ratio.
 
 use std::hint::black_box;
 
 use conformance::{reference_host, root};
 use criterion::{Criterion, criterion_group, criterion_main};
-use medplug_host::wfdb::{MITDB_HOWTO, Record, mitdb_dir};
 use medplug_pdk::ecg::{self, AnalyzeInput, AnalyzeOutput};
+use medplug_wfdb::{MITDB_HOWTO, Record, mitdb_dir};
 
 fn benches(c: &mut Criterion) {
     let Some(dir) = mitdb_dir(&root()).expect("the MIT-BIH directory is readable") else {

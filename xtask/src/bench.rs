@@ -2,7 +2,9 @@
 //!
 //! Medians come from criterion's own `target/criterion/<group>/<bench>/new/estimates.json`;
 //! ratios divide medians measured in the same run. Later plugins add their benchmarks to
-//! [`BENCHES`], and their goals to [`THROUGHPUTS`], [`DURATIONS`] or [`RATIOS`].
+//! [`BENCHES`], and their goals to [`THROUGHPUTS`], [`DURATIONS`], [`SPEEDUPS`] or [`RATIOS`].
+//! The reload benchmark also writes `target/bench-extra/reload_calls.json` (latencies of calls
+//! during swaps, which are no median), printed last.
 
 use std::path::Path;
 
@@ -13,8 +15,9 @@ use xshell::cmd;
 use crate::build_plugins::{self, Options};
 
 /// `(package, bench target)` pairs that `cargo xtask bench` runs.
-const BENCHES: [(&str, &str); 5] = [
+const BENCHES: [(&str, &str); 6] = [
     ("medplug-host", "host"),
+    ("medplug-host", "platform"),
     ("conformance", "lgpd"),
     ("conformance", "ecg"),
     ("conformance", "lesion"),
@@ -22,7 +25,22 @@ const BENCHES: [(&str, &str); 5] = [
 ];
 
 /// Durations to report against a goal: `(what, bench, goal in ms)`.
-const DURATIONS: [(&str, &str, Option<f64>); 7] = [
+const DURATIONS: [(&str, &str, Option<f64>); 10] = [
+    (
+        "reload: changed lgpd-analyzer file to answer",
+        "reload/lgpd_file_to_answer",
+        Some(1000.0),
+    ),
+    (
+        "a tenant's first call, no pre-warming",
+        "first_call/cold",
+        None,
+    ),
+    (
+        "a tenant's first call, min_idle = 1",
+        "first_call/prewarmed",
+        None,
+    ),
     (
         "ecg-analyzer native (record 100, 30 min)",
         "ecg_record_100/native",
@@ -89,17 +107,33 @@ const THROUGHPUTS: [(&str, &str, f64, Option<f64>); 5] = [
     ),
 ];
 
+/// Speed-ups to report: `(what, slower, faster, goal ≥)`: the slower median over the faster.
+const SPEEDUPS: [(&str, &str, &str, Option<f64>); 2] = [
+    (
+        "64-byte calls, 2 threads over 1 (per-call time)",
+        "throughput_64b/1_thread",
+        "throughput_64b/2_threads",
+        Some(1.8),
+    ),
+    (
+        "first call: pre-warmed over cold",
+        "first_call/cold",
+        "first_call/prewarmed",
+        None,
+    ),
+];
+
 /// A ratio to report: `(what, numerator, denominator, goal)`, benches named `group/id`.
 const RATIOS: [(&str, &str, &str, Option<f64>); 7] = [
     (
         "host overhead per call (host / raw extism)",
         "call_64b/medplug_host",
         "call_64b/raw_extism",
-        Some(2.0),
+        Some(1.3),
     ),
     (
-        "  the same with a MemoryAuditSink (no SQLite)",
-        "call_64b/medplug_host_memory_sink",
+        "  the same with the trail in SQLite in memory",
+        "call_64b/medplug_host_sqlite_memory",
         "call_64b/raw_extism",
         None,
     ),
@@ -152,6 +186,7 @@ pub fn run() -> Result<()> {
     let criterion_dir = crate::project_root().join("target/criterion");
     let mut rows = Vec::new();
     let _ = std::fs::remove_dir_all(&criterion_dir); // only this run's figures
+    let _ = std::fs::remove_dir_all(crate::project_root().join("target/bench-extra"));
     for (package, bench) in BENCHES {
         cmd!(sh, "cargo bench --quiet -p {package} --bench {bench}").run()?;
     }
@@ -200,6 +235,47 @@ pub fn run() -> Result<()> {
             println!("{what:<46} {:>8.2} {verdict:>8}", a / b);
         }
     }
+    println!();
+    println!("{:<46} {:>8} {:>8}", "speed-up", "value", "goal");
+    for (what, slower, faster, goal) in SPEEDUPS {
+        let find = |name: &str| rows.iter().find(|(n, _)| n == name).map(|(_, v)| *v);
+        if let (Some(a), Some(b)) = (find(slower), find(faster)) {
+            let verdict = match goal {
+                Some(g) if a / b >= g => format!("≥ {g} ✓"),
+                Some(g) => format!("≥ {g} ✗"),
+                None => "-".to_owned(),
+            };
+            println!("{what:<46} {:>8.2} {verdict:>8}", a / b);
+        }
+    }
+    print_reload_calls(&crate::project_root().join("target/bench-extra/reload_calls.json"))?;
+    Ok(())
+}
+
+/// The reload benchmark's other figure: the calls a second thread made while modules were
+/// swapped, against the median of all its calls (goal: none slower than twice the median).
+fn print_reload_calls(path: &Path) -> Result<()> {
+    let Ok(bytes) = std::fs::read(path) else {
+        return Ok(());
+    };
+    let report: serde_json::Value =
+        serde_json::from_slice(&bytes).with_context(|| format!("parsing {}", path.display()))?;
+    let number = |key: &str| report[key].as_f64().unwrap_or_default();
+    let (median, max) = (number("median_us"), number("max_during_swaps_us"));
+    let slower = number("slower_than_2x_median");
+    println!();
+    println!(
+        "calls during reloads: {} calls started during {} swaps; median of all {} calls {:.1} µs; \
+         slowest during a swap {:.1} µs ({:.1}× the median; {} slower than 2×; goal none {})",
+        number("calls_during_swaps"),
+        number("swaps"),
+        number("calls"),
+        median,
+        max,
+        max / median.max(f64::MIN_POSITIVE),
+        slower,
+        if slower == 0.0 { "✓" } else { "✗" }
+    );
     Ok(())
 }
 

@@ -17,10 +17,9 @@
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
+use conformance::{PLUGIN_INDEX_FILE, PluginIndex, PluginIndexEntry};
 use medplug_host::signature::{ModuleSignature, SigningKey};
-use medplug_host::{
-    Inspection, PLUGIN_INDEX_FILE, PluginIndex, PluginIndexEntry, inspect, sha256_hex,
-};
+use medplug_host::{Inspection, inspect, sha256_hex};
 use serde::Deserialize;
 use wasm_opt::{Feature, OptimizationOptions};
 use xshell::cmd;

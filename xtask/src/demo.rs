@@ -4,8 +4,9 @@
 use std::time::Instant;
 
 use anyhow::Result;
+use medplug_cli::demo_patients::seed_demo;
 use medplug_host::Host;
-use medplug_host::patients::{SqlitePatientStore, seed_demo};
+use medplug_host::patients::SqlitePatientStore;
 use medplug_pdk::lgpd::{self, AnalyzeInput, AnalyzeOutput, RedactInput, RedactMode, RedactOutput};
 
 use crate::build_plugins::{self, Options};
@@ -41,7 +42,7 @@ pub fn run() -> Result<()> {
     println!();
     println!(
         "medplug demo — plugins loaded: {} (in {loaded:.0?})",
-        host.plugins().count()
+        host.plugins().len()
     );
     for plugin in host.plugins() {
         println!(
@@ -64,6 +65,8 @@ pub fn run() -> Result<()> {
         "{}",
         crate::demo_security::security_report(&host, &root, &dir)?
     );
+    println!();
+    print!("{}", crate::demo_platform::platform_report(&root, &dir)?);
     Ok(())
 }
 

@@ -6,11 +6,9 @@ use std::fmt::Write;
 use std::time::Instant;
 
 use anyhow::Result;
-use medplug_host::wfdb::{
-    MITDB_HOWTO, Record, match_beats, match_window, mitdb_dir, read_annotations,
-};
 use medplug_host::{CallContext, Host};
 use medplug_pdk::ecg::{self, AnalyzeInput, AnalyzeOutput, Patient, Sex};
+use medplug_wfdb::{MITDB_HOWTO, Record, match_beats, match_window, mitdb_dir, read_annotations};
 
 /// Columns of the signal strip.
 const STRIP_COLUMNS: usize = 100;

@@ -24,7 +24,7 @@ const HOST_CALLER: &str = "host-caller";
 
 /// The demo's policy: `medplug.toml`, with its databases in `dir` (fresh for each demo).
 pub fn policy(root: &Path, dir: &Path) -> Policy {
-    let mut policy = Policy::demo(root);
+    let mut policy = medplug_cli::default_policy::default_policy(root);
     policy.audit_db = Some(dir.join("audit.db"));
     policy.patients_db = Some(dir.join("patients.db"));
     policy
@@ -35,9 +35,10 @@ pub fn policy(root: &Path, dir: &Path) -> Policy {
 fn policy_with_host_caller(root: &Path, dir: &Path, capabilities: &[Capability]) -> Result<Policy> {
     let mut policy = policy(root, dir);
     let plugin = PluginPolicy {
-        sha256: None,
+        sha256: Vec::new(),
         grants: capabilities.iter().copied().collect(),
         limits: policy.default_limits,
+        pool: policy.default_pool,
     };
     policy.plugins.insert(HOST_CALLER.to_owned(), plugin);
     policy

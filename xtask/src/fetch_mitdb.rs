@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use anyhow::{Context, Result, bail};
-use medplug_host::wfdb::MITDB_DIR_ENV;
+use medplug_wfdb::MITDB_DIR_ENV;
 
 /// Where PhysioNet serves the database.
 pub const PHYSIONET_URL: &str = "https://physionet.org/files/mitdb/1.0.0/";

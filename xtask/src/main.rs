@@ -18,6 +18,7 @@ mod demo;
 mod demo_claims;
 mod demo_ecg;
 mod demo_lesion;
+mod demo_platform;
 mod demo_security;
 mod fetch_mitdb;
 mod schemas;

@@ -22,16 +22,24 @@
 //! fuel = 10000000000                       # 0 turns metering off
 //! max_input_bytes = 16777216
 //!
+//! [pool]                                   # per tenant × plugin@version, unless it has its own
+//! max_instances = 4                        # running at once; a call beyond waits…
+//! queue_timeout_ms = 1000                  # …this long, then fails `busy` (retryable)
+//! min_idle = 0                             # pre-instantiated and warmed up at install
+//! max_idle_total = 64                      # idle instances over the whole host (LRU beyond)
+//!
 //! [plugins.lgpd-analyzer]
-//! sha256 = "…"                             # pin (optional)
+//! sha256 = "…"                             # pin (optional); a list for versions side by side
 //! grants = ["audit_log"]
 //! limits = { timeout_ms = 2000 }           # overrides field by field
+//! pool = { min_idle = 1 }                  # overrides field by field
 //!
 //! [tenants.clinica-horizonte]
 //! name = "Clínica Horizonte"
 //! specialties = ["dermatology", "privacy"]
 //! plugins = ["lgpd-analyzer", "lesion-risk"]
 //! grants = { lgpd-analyzer = [] }          # narrower than the plugin's grants (optional)
+//! pins = { lgpd-analyzer = "0.1.0" }       # exactly 0.1.0; "^0.1" any 0.1.x (optional)
 //! ```
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -45,6 +53,8 @@ use super::tenant::{ANY, Tenant};
 use super::{PhiKeyConfig, PhiKeySource, PluginPolicy, Policy};
 use crate::Limits;
 use crate::ids::is_valid_id;
+use crate::instances::{DEFAULT_MAX_IDLE_TOTAL, PoolLimits};
+use crate::registry::VersionRequirement;
 use crate::signature::TrustedKey;
 
 /// A policy that cannot be read or does not hold together.
@@ -91,6 +101,8 @@ struct RawPolicy {
     #[serde(default)]
     limits: RawLimits,
     #[serde(default)]
+    pool: RawPool,
+    #[serde(default)]
     plugins: BTreeMap<String, RawPlugin>,
     #[serde(default)]
     tenants: BTreeMap<String, RawTenant>,
@@ -129,14 +141,40 @@ struct RawLimits {
     max_input_bytes: Option<usize>,
 }
 
+#[derive(Debug, Default, Clone, Copy, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPoolLimits {
+    max_instances: Option<usize>,
+    queue_timeout_ms: Option<u64>,
+    min_idle: Option<usize>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPool {
+    #[serde(flatten)]
+    limits: RawPoolLimits,
+    max_idle_total: Option<usize>,
+}
+
+/// One digest, or a list of them.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+enum RawDigests {
+    One(String),
+    Many(Vec<String>),
+}
+
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawPlugin {
-    sha256: Option<String>,
+    sha256: Option<RawDigests>,
     #[serde(default)]
     grants: BTreeSet<Capability>,
     #[serde(default)]
     limits: RawLimits,
+    #[serde(default)]
+    pool: RawPoolLimits,
 }
 
 #[derive(Debug, Deserialize)]
@@ -147,6 +185,20 @@ struct RawTenant {
     plugins: BTreeSet<String>,
     #[serde(default)]
     grants: BTreeMap<String, BTreeSet<Capability>>,
+    #[serde(default)]
+    pins: BTreeMap<String, String>,
+}
+
+impl RawPoolLimits {
+    fn over(self, base: PoolLimits) -> PoolLimits {
+        PoolLimits {
+            max_instances: self.max_instances.unwrap_or(base.max_instances),
+            queue_timeout: self
+                .queue_timeout_ms
+                .map_or(base.queue_timeout, Duration::from_millis),
+            min_idle: self.min_idle.unwrap_or(base.min_idle),
+        }
+    }
 }
 
 impl RawLimits {
@@ -177,6 +229,8 @@ pub(super) fn parse(text: &str, origin: &str, base: &Path) -> Result<Policy, Pol
     };
     let default_limits = raw.limits.over(Limits::default());
     check_limits(&default_limits, "[limits]").map_err(bad)?;
+    let default_pool = raw.pool.limits.over(PoolLimits::default());
+    check_pool(&default_pool, "[pool]").map_err(bad)?;
     let mut plugins = BTreeMap::new();
     for (name, plugin) in raw.plugins {
         if !is_valid_id(&name) {
@@ -184,7 +238,12 @@ pub(super) fn parse(text: &str, origin: &str, base: &Path) -> Result<Policy, Pol
                 "[plugins.{name}]: a plugin name is 1-64 letters, digits, '-', '_' or '.'"
             )));
         }
-        if let Some(sha) = &plugin.sha256 {
+        let sha256 = match plugin.sha256 {
+            None => Vec::new(),
+            Some(RawDigests::One(sha)) => vec![sha],
+            Some(RawDigests::Many(list)) => list,
+        };
+        for sha in &sha256 {
             let hex64 = sha.len() == 64 && sha.bytes().all(|b| b.is_ascii_hexdigit());
             if !hex64 || sha.bytes().any(|b| b.is_ascii_uppercase()) {
                 return Err(bad(format!(
@@ -194,12 +253,15 @@ pub(super) fn parse(text: &str, origin: &str, base: &Path) -> Result<Policy, Pol
         }
         let limits = plugin.limits.over(default_limits);
         check_limits(&limits, &format!("[plugins.{name}.limits]")).map_err(bad)?;
+        let pool = plugin.pool.over(default_pool);
+        check_pool(&pool, &format!("[plugins.{name}.pool]")).map_err(bad)?;
         plugins.insert(
             name,
             PluginPolicy {
-                sha256: plugin.sha256,
+                sha256,
                 grants: plugin.grants,
                 limits,
+                pool,
             },
         );
     }
@@ -229,6 +291,21 @@ pub(super) fn parse(text: &str, origin: &str, base: &Path) -> Result<Policy, Pol
                 )));
             }
         }
+        let mut pins = BTreeMap::new();
+        for (plugin, pin) in tenant.pins {
+            let enabled = tenant.plugins.contains(ANY) || tenant.plugins.contains(&plugin);
+            if !enabled {
+                return Err(bad(format!(
+                    "[tenants.{id}] pins `{plugin}`, which it does not enable"
+                )));
+            }
+            let requirement = pin.parse::<VersionRequirement>().map_err(|e| {
+                bad(format!(
+                    "[tenants.{id}] pins `{plugin}` to `{pin}`, which is not a version or version requirement: {e}"
+                ))
+            })?;
+            pins.insert(plugin, requirement);
+        }
         tenants.insert(
             id.clone(),
             Tenant {
@@ -237,6 +314,7 @@ pub(super) fn parse(text: &str, origin: &str, base: &Path) -> Result<Policy, Pol
                 specialties: tenant.specialties,
                 plugins: tenant.plugins,
                 grants: tenant.grants,
+                pins,
             },
         );
     }
@@ -296,12 +374,27 @@ pub(super) fn parse(text: &str, origin: &str, base: &Path) -> Result<Policy, Pol
         plugins,
         allow_unlisted_plugins: raw.allow_unlisted_plugins,
         default_limits,
+        default_pool,
+        max_idle_total: raw.pool.max_idle_total.unwrap_or(DEFAULT_MAX_IDLE_TOTAL),
         trusted_keys,
         require_signatures: raw.signatures.require,
         audit_db: raw.storage.audit_db.map(|p| base.join(p)),
         patients_db: raw.storage.patients_db.map(|p| base.join(p)),
         phi_key,
     })
+}
+
+fn check_pool(pool: &PoolLimits, table: &str) -> Result<(), String> {
+    if pool.max_instances == 0 {
+        return Err(format!("{table} max_instances must be at least 1"));
+    }
+    if pool.min_idle > pool.max_instances {
+        return Err(format!(
+            "{table} min_idle ({}) must not exceed max_instances ({})",
+            pool.min_idle, pool.max_instances
+        ));
+    }
+    Ok(())
 }
 
 fn check_limits(limits: &Limits, table: &str) -> Result<(), String> {
@@ -329,20 +422,6 @@ mod tests {
     }
 
     #[test]
-    fn the_demo_policy_holds_together() {
-        let policy = parse_str(crate::policy::DEMO_POLICY).expect("demo policy");
-        assert_eq!(policy.default_tenant.as_deref(), Some("clinica-horizonte"));
-        assert_eq!(
-            policy.tenants.keys().collect::<Vec<_>>(),
-            ["cardio-sul", "clinica-horizonte"]
-        );
-        assert_eq!(
-            policy.audit_db,
-            Some(PathBuf::from("/etc/medplug/target/medplug/audit.db"))
-        );
-    }
-
-    #[test]
     fn a_full_policy_reads_into_its_parts() -> Result<(), PolicyError> {
         let policy = parse_str(
             r#"
@@ -354,22 +433,43 @@ mod tests {
             file = "keys/phi.key"
             [limits]
             timeout_ms = 1000
+            [pool]
+            max_instances = 3
+            max_idle_total = 10
             [plugins.p]
             sha256 = "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
             grants = ["audit_log", "encrypt_phi"]
             limits = { fuel = 0 }
+            pool = { min_idle = 1, queue_timeout_ms = 250 }
+            [plugins.q]
+            sha256 = ["ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad", "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1"]
             [tenants.a]
             specialties = ["cardiology"]
-            plugins = ["p"]
+            plugins = ["p", "q"]
             grants = { p = ["audit_log"] }
+            pins = { p = "1.2.0", q = "^2" }
             "#,
         )?;
         let p = policy.plugin("p").expect("plugin p");
         assert_eq!(p.limits.timeout, Duration::from_millis(1000));
         assert_eq!(p.limits.fuel, None);
+        assert_eq!(p.sha256.len(), 1);
+        assert_eq!(policy.plugin("q").expect("plugin q").sha256.len(), 2);
+        assert_eq!(
+            policy.pool_limits("p"),
+            PoolLimits {
+                max_instances: 3,
+                queue_timeout: Duration::from_millis(250),
+                min_idle: 1
+            }
+        );
+        assert_eq!(policy.pool_limits("q").min_idle, 0);
+        assert_eq!(policy.max_idle_total, 10);
         assert_eq!(policy.limits("unlisted").fuel, Limits::default().fuel);
         let a = policy.tenant("a").expect("tenant a");
         assert_eq!(a.name, "a");
+        assert_eq!(a.pins["p"].exact(), Some(semver::Version::new(1, 2, 0)));
+        assert!(a.pins["q"].matches(&semver::Version::new(2, 9, 0)));
         assert_eq!(
             policy.tenant_grants(a, "p"),
             BTreeSet::from([Capability::AuditLog])
@@ -422,6 +522,22 @@ mod tests {
             (
                 "[phi_key]\nid = \"k\"",
                 "policy test.toml: [phi_key] needs exactly one of `file` and `env`",
+            ),
+            (
+                "[pool]\nmin_idle = 5",
+                "policy test.toml: [pool] min_idle (5) must not exceed max_instances (4)",
+            ),
+            (
+                "[plugins.p]\npool = { max_instances = 0 }",
+                "policy test.toml: [plugins.p.pool] max_instances must be at least 1",
+            ),
+            (
+                "[plugins.p]\n[tenants.a]\nspecialties = []\nplugins = [\"p\"]\npins = { p = \"soon\" }",
+                "policy test.toml: [tenants.a] pins `p` to `soon`, which is not a version or version requirement: unexpected character 's' while parsing major version number",
+            ),
+            (
+                "[plugins.p]\n[plugins.q]\n[tenants.a]\nspecialties = []\nplugins = [\"p\"]\npins = { q = \"1.0.0\" }",
+                "policy test.toml: [tenants.a] pins `q`, which it does not enable",
             ),
         ];
         for (text, expected) in cases {

@@ -1,13 +1,13 @@
 //! [`Policy`]: which tenants (clinics) may call which plugins, with which grants and limits.
 //!
-//! A policy is a TOML file (format in [`file`] and `medplug.toml` at the repository root, the documented default
-//! that serves the demo). It answers the questions of the host's data flow (DESIGN.md):
+//! A policy is a TOML file (format in [`file`]; `medplug.toml` at the repository root is the
+//! documented default that serves the demo and the `medplug` binary). It answers the questions of the host's data flow (DESIGN.md):
 //!
 //! - *may this module load?* — it must be listed (unless the policy admits unlisted plugins),
 //!   its sha256 must equal the pin when one is given, its signature must verify when
 //!   signatures are required, and its host-function imports must be covered by its grants;
 //! - *may this tenant call it?* — the tenant must exist, have the plugin enabled and serve the
-//!   plugin's specialty;
+//!   plugin's specialty; *which version?* — the tenant's pin, when it has one;
 //! - *may this call use that host function?* — the tenant's grant for the plugin, checked again
 //!   by the host function on every call.
 //!
@@ -26,20 +26,24 @@ pub use file::PolicyError;
 pub use tenant::{Denial, Tenant};
 
 use crate::Limits;
+use crate::instances::{DEFAULT_MAX_IDLE_TOTAL, PoolLimits};
 use crate::signature::TrustedKey;
 
 /// The tenant of [`Policy::open`].
 pub const LOCAL_TENANT: &str = "local";
 
-/// What the policy says about one plugin.
+/// What the policy says about one plugin (every version of it).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PluginPolicy {
-    /// The module's sha256 (lowercase hex) when pinned: a module with another digest is refused.
-    pub sha256: Option<String>,
+    /// The digests (sha256, lowercase hex) its modules may have; empty when not pinned. A
+    /// module with another digest is refused. Versions side by side need one digest each.
+    pub sha256: Vec<String>,
     /// The capabilities granted to the plugin; its imports must be covered by them.
     pub grants: BTreeSet<Capability>,
     /// The limits its calls run under.
     pub limits: Limits,
+    /// The bounds of each tenant's pool of each of its versions.
+    pub pool: PoolLimits,
 }
 
 /// Where the PHI key comes from (never the key itself).
@@ -73,6 +77,11 @@ pub struct Policy {
     pub allow_unlisted_plugins: bool,
     /// The limits of plugins the policy lists without limits of their own.
     pub default_limits: Limits,
+    /// The pool bounds of plugins without bounds of their own.
+    pub default_pool: PoolLimits,
+    /// Idle instances kept over every tenant and version; past it, the least recently used
+    /// goes.
+    pub max_idle_total: usize,
     /// Keys whose signatures are trusted.
     pub trusted_keys: Vec<TrustedKey>,
     /// Whether every module must carry a signature by a trusted key.
@@ -95,6 +104,7 @@ impl Policy {
             specialties: BTreeSet::from([tenant::ANY.to_owned()]),
             plugins: BTreeSet::from([tenant::ANY.to_owned()]),
             grants: BTreeMap::new(),
+            pins: BTreeMap::new(),
         };
         Self {
             default_tenant: Some(LOCAL_TENANT.to_owned()),
@@ -102,6 +112,8 @@ impl Policy {
             plugins: BTreeMap::new(),
             allow_unlisted_plugins: true,
             default_limits: Limits::default(),
+            default_pool: PoolLimits::default(),
+            max_idle_total: DEFAULT_MAX_IDLE_TOTAL,
             trusted_keys: Vec::new(),
             require_signatures: false,
             audit_db: None,
@@ -125,12 +137,6 @@ impl Policy {
     /// to `base`.
     pub fn parse(text: &str, origin: &str, base: &Path) -> Result<Self, PolicyError> {
         file::parse(text, origin, base)
-    }
-
-    /// The demo policy (`medplug.toml` at the repository root, compiled in), paths relative to `base`.
-    pub fn demo(base: &Path) -> Self {
-        Self::parse(DEMO_POLICY, "medplug.toml (built in)", base)
-            .expect("medplug.toml is checked by a unit test")
     }
 
     /// The tenant with that id.
@@ -158,6 +164,13 @@ impl Policy {
             .map_or(self.default_limits, |p| p.limits)
     }
 
+    /// The bounds of each tenant's pool of `plugin`.
+    pub fn pool_limits(&self, plugin: &str) -> PoolLimits {
+        self.plugins
+            .get(plugin)
+            .map_or(self.default_pool, |p| p.pool)
+    }
+
     /// The capabilities `tenant` grants `plugin`: the tenant's own list when it has one for the
     /// plugin, else the plugin's grants.
     pub fn tenant_grants(&self, tenant: &Tenant, plugin: &str) -> BTreeSet<Capability> {
@@ -168,6 +181,3 @@ impl Policy {
             .unwrap_or_else(|| self.plugin_grants(plugin))
     }
 }
-
-/// The text of `medplug.toml`, the default policy.
-pub const DEMO_POLICY: &str = include_str!("../../../medplug.toml");

@@ -5,6 +5,8 @@ use std::fmt;
 
 use medplug_pdk::{Capability, PluginInfo};
 
+use crate::registry::VersionRequirement;
+
 /// In a tenant's `specialties` or `plugins`: every specialty, every plugin.
 pub const ANY: &str = "*";
 
@@ -22,6 +24,9 @@ pub struct Tenant {
     /// Per plugin, the capabilities this tenant grants it, when narrower than the plugin's
     /// grants in the policy.
     pub grants: BTreeMap<String, BTreeSet<Capability>>,
+    /// Per plugin, the versions this tenant uses (a version it validated, or a requirement):
+    /// its calls get the highest enabled version that matches, and only such a version.
+    pub pins: BTreeMap<String, VersionRequirement>,
 }
 
 /// Why a tenant may not call a plugin.
@@ -99,6 +104,7 @@ mod tests {
             specialties: BTreeSet::from(["cardiology".to_owned()]),
             plugins: BTreeSet::from(["ecg-analyzer".to_owned(), "lesion-risk".to_owned()]),
             grants: BTreeMap::new(),
+            pins: BTreeMap::new(),
         };
         assert_eq!(tenant.admits(&info("ecg-analyzer", "cardiology")), Ok(()));
         assert_eq!(
@@ -123,6 +129,7 @@ mod tests {
             specialties: BTreeSet::from([ANY.to_owned()]),
             plugins: BTreeSet::from([ANY.to_owned()]),
             grants: BTreeMap::new(),
+            pins: BTreeMap::new(),
         };
         assert_eq!(tenant.admits(&info("anything", "oncology")), Ok(()));
     }

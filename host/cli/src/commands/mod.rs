@@ -1,0 +1,82 @@
+//! The commands, one file each, and what they share: the global options, the policy, the host.
+
+pub mod audit;
+pub mod call;
+pub mod ecg;
+pub mod inspect;
+pub mod keys;
+pub mod list;
+pub mod patients;
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+use medplug_cli::default_policy::default_policy;
+use medplug_host::{CallContext, Host, Policy};
+
+/// Options every command takes.
+#[derive(Debug, clap::Args)]
+pub struct Globals {
+    /// Directory of plugin modules (`*.wasm`), with their schemas in `schemas/`.
+    #[arg(
+        long,
+        global = true,
+        env = "MEDPLUG_PLUGINS",
+        default_value = "target/plugins"
+    )]
+    pub plugins: PathBuf,
+    /// The policy file (TOML); the built-in `medplug.toml` when absent.
+    #[arg(long, global = true, env = "MEDPLUG_POLICY")]
+    pub policy: Option<PathBuf>,
+    /// Do not validate inputs and outputs against the functions' JSON Schemas.
+    #[arg(long, global = true)]
+    pub no_schemas: bool,
+}
+
+impl Globals {
+    /// `--policy`, else the built-in default.
+    pub fn policy(&self) -> Result<Policy> {
+        match &self.policy {
+            Some(path) => Ok(Policy::load(path)?),
+            None => Ok(default_policy(Path::new("."))),
+        }
+    }
+
+    /// A host over `--plugins`, under the policy, validating schemas unless told not to.
+    pub fn host(&self) -> Result<Host> {
+        let dir = &self.plugins;
+        // One call and exit: pre-warming every tenant's instances would only delay it.
+        let mut builder = Host::builder()
+            .policy(self.policy()?)
+            .plugins_dir(dir)
+            .without_prewarming();
+        if !self.no_schemas {
+            builder = builder.schemas_dir(dir.join("schemas"));
+        }
+        builder
+            .build()
+            .with_context(|| format!("loading plugins from {}", dir.display()))
+    }
+}
+
+/// The call's context: `tenant`, else the policy's default tenant.
+pub fn context(host: &Host, tenant: Option<&String>, actor: &str) -> Result<CallContext> {
+    Ok(match tenant {
+        Some(tenant) => CallContext::new(tenant.clone(), actor),
+        None => CallContext::new(host.default_context()?.tenant, actor),
+    })
+}
+
+/// The error and its causes, joined by `: `, leaving out a cause whose text the message already
+/// holds (medplug's errors name their cause in their own message).
+pub fn error_chain(error: &anyhow::Error) -> String {
+    let mut message = error.to_string();
+    for cause in error.chain().skip(1) {
+        let text = cause.to_string();
+        if !message.contains(&text) {
+            message.push_str(": ");
+            message.push_str(&text);
+        }
+    }
+    message
+}

@@ -1,0 +1,94 @@
+//! `medplug`: call, list and inspect medplug plugins; verify and export the audit trail.
+//!
+//! ```text
+//! medplug call <plugin[@version]> <function> [--input FILE] [--tenant T] [--actor A] [--repeat N]
+//!                                                   JSON in (stdin by default), JSON out
+//! medplug list                                      every version, its state, the tenants using it
+//! medplug inspect FILE.wasm                         describe, imports, exports, size, sha256
+//! medplug ecg RECORD [--lead N] [--json]            the ECG analyzer on a WFDB record; with a
+//!                                                   `.atr`, sensitivity and +P against it
+//! medplug audit verify [--db FILE]                  check the hash chain, name the first bad record
+//! medplug audit export [--db FILE] [--output FILE]  the records as JSON lines
+//! medplug patients seed                             write the demo patients into the store
+//! medplug phi-key new FILE                          a new AES-256 key file for encrypt_phi
+//! medplug signing-key new FILE                      a new ed25519 key for `build-plugins --sign`
+//! ```
+//! Plugins come from `--plugins DIR`, else `$MEDPLUG_PLUGINS`, else `target/plugins`; their
+//! JSON Schemas from `DIR/schemas` (`--no-schemas` skips validation). The policy comes from
+//! `--policy FILE`, else `$MEDPLUG_POLICY`, else the built-in copy of `medplug.toml` (paths
+//! relative to the working directory). One file per command under `commands/`.
+
+mod commands;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use commands::Globals;
+
+/// Run untrusted medical plugins safely.
+#[derive(Debug, Parser)]
+#[command(name = "medplug", version, about)]
+struct Cli {
+    #[command(flatten)]
+    globals: Globals,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Call a plugin function: JSON input from --input or stdin, JSON output on stdout.
+    Call(commands::call::Args),
+    /// List every installed version with its state, the tenants using it, its functions and
+    /// capabilities; then the tenants.
+    List,
+    /// Describe a module file: plugin info, imports, exports, size and sha256.
+    Inspect(commands::inspect::Args),
+    /// Run the ECG analyzer on one lead of a WFDB record (formats 212 and 16); when the record
+    /// has reference beat annotations (`RECORD.atr`), compare the beats found with them
+    /// (ANSI/AAMI EC57, 150 ms window).
+    Ecg(commands::ecg::Args),
+    /// The audit trail: verify its hash chain, or export it.
+    Audit {
+        #[command(subcommand)]
+        command: commands::audit::Command,
+    },
+    /// The patient store.
+    Patients {
+        #[command(subcommand)]
+        command: commands::patients::Command,
+    },
+    /// Keys for `encrypt_phi`.
+    PhiKey {
+        #[command(subcommand)]
+        command: commands::keys::Command,
+    },
+    /// Keys that sign plugin modules.
+    SigningKey {
+        #[command(subcommand)]
+        command: commands::keys::Command,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let globals = &cli.globals;
+    let result = match &cli.command {
+        Command::Call(args) => commands::call::run(globals, args),
+        Command::List => commands::list::run(globals),
+        Command::Inspect(args) => commands::inspect::run(args),
+        Command::Ecg(args) => commands::ecg::run(globals, args),
+        Command::Audit { command } => commands::audit::run(globals, command),
+        Command::Patients { command } => commands::patients::run(globals, command),
+        Command::PhiKey { command } => commands::keys::phi_key(command),
+        Command::SigningKey { command } => commands::keys::signing_key(command),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("medplug: {}", commands::error_chain(&error));
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,271 @@
+//! The call pipeline — one place, top to bottom: admit, check the input, invoke, check the
+//! output, record.
+//!
+//! ```text
+//! admit         tenant known? target parses? the version: the tenant's pin, the call's
+//!               requirement, the highest enabled; the tenant admits its plugin (enabled,
+//!               specialty practised); the function exists; the input fits the size limit
+//! check input   the function's input schema, when the host has schemas (JSON parsed once)
+//! invoke        an instance of this tenant (bounded pool: waits, then `busy`), Extism under
+//!               memory pages, timeout and fuel; host functions check the grant again
+//! check output  the output schema, or that the output is JSON; then the caller's decoding
+//!               (from the schema check's value: the output is parsed once)
+//! record        one audit record, whatever the end; if it cannot be written, the call fails
+//! ```
+//!
+//! A call that hit a resource limit also emits a `resource_exceeded` lifecycle event.
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use serde::Serialize;
+use serde::de::{DeserializeOwned, IgnoredAny};
+use serde_json::Value;
+use serde_json::error::Category;
+
+use super::record::CallFacts;
+use super::{Receipt, Target};
+use crate::audit::now_rfc3339;
+use crate::registry::LifecycleEvent;
+use crate::services::CallScope;
+use crate::{CallContext, CallError, Host};
+
+/// How a caller wants the output: the bytes, checked to be JSON, or a type.
+type Decode<'a, T> = Box<dyn FnOnce(Vec<u8>, Option<Value>) -> Result<T, String> + 'a>;
+
+impl Host {
+    /// Calls `function` of `target` (`plugin`, `plugin@version` or `plugin@requirement`) with
+    /// JSON bytes, as the policy's default tenant.
+    pub fn call_json(
+        &self,
+        target: &str,
+        function: &str,
+        input: &[u8],
+    ) -> Result<Vec<u8>, CallError> {
+        let context = self.default_context()?;
+        self.call_json_as(&context, target, function, input)
+    }
+
+    /// Calls `function` of `target` with a typed input, as the policy's default tenant.
+    pub fn call<I: Serialize + ?Sized, O: DeserializeOwned>(
+        &self,
+        target: &str,
+        function: &str,
+        input: &I,
+    ) -> Result<O, CallError> {
+        let context = self.default_context()?;
+        self.call_as(&context, target, function, input)
+    }
+
+    /// Calls `function` of `target` with JSON bytes on behalf of `context`; returns the
+    /// plugin's JSON output, checked against the function's output schema when the host has
+    /// schemas, else checked to be JSON.
+    pub fn call_json_as(
+        &self,
+        context: &CallContext,
+        target: &str,
+        function: &str,
+        input: &[u8],
+    ) -> Result<Vec<u8>, CallError> {
+        self.call_json_receipt(context, target, function, input)
+            .map(|receipt| receipt.output)
+    }
+
+    /// As [`call_json_as`](Self::call_json_as), with the version that answered and the
+    /// sequence of the call's audit record.
+    pub fn call_json_receipt(
+        &self,
+        context: &CallContext,
+        target: &str,
+        function: &str,
+        input: &[u8],
+    ) -> Result<Receipt<Vec<u8>>, CallError> {
+        let decode = |output: Vec<u8>, checked: Option<Value>| {
+            if checked.is_none() {
+                serde_json::from_slice::<IgnoredAny>(&output)
+                    .map_err(|e| format!("not json: {e}"))?;
+            }
+            Ok(output)
+        };
+        self.run(context, target, function, input, Box::new(decode))
+    }
+
+    /// Calls `function` of `target` with a typed input on behalf of `context`, and decodes its
+    /// output.
+    pub fn call_as<I: Serialize + ?Sized, O: DeserializeOwned>(
+        &self,
+        context: &CallContext,
+        target: &str,
+        function: &str,
+        input: &I,
+    ) -> Result<O, CallError> {
+        let input = match serde_json::to_vec(input) {
+            Ok(json) => json,
+            Err(e) => {
+                let error = CallError::InputSerialization {
+                    target: target.chars().take(64).collect(),
+                    function: function.to_owned(),
+                    message: e.to_string(),
+                };
+                let facts = CallFacts::new(context, target, function, &[]);
+                self.shared
+                    .services
+                    .audit
+                    .append(&facts.into_record(Some(&error)))?;
+                return Err(error);
+            }
+        };
+        let decode = |output: Vec<u8>, checked: Option<Value>| {
+            let typed = match checked {
+                Some(value) => serde_json::from_value(value),
+                None => serde_json::from_slice(&output),
+            };
+            typed.map_err(|e| match e.classify() {
+                Category::Syntax | Category::Eof => format!("not json: {e}"),
+                Category::Data | Category::Io => format!("does not match the expected type: {e}"),
+            })
+        };
+        self.run(context, target, function, &input, Box::new(decode))
+            .map(|receipt| receipt.output)
+    }
+
+    /// The pipeline.
+    fn run<T>(
+        &self,
+        context: &CallContext,
+        target: &str,
+        function: &str,
+        input: &[u8],
+        decode: Decode<'_, T>,
+    ) -> Result<Receipt<T>, CallError> {
+        let mut facts = CallFacts::new(context, target, function, input);
+        let result = (|| {
+            // Admit.
+            let tenant =
+                self.policy()
+                    .tenant(&context.tenant)
+                    .ok_or_else(|| CallError::UnknownTenant {
+                        tenant: context.tenant.chars().take(64).collect(),
+                    })?;
+            let target: Target = target.parse().map_err(|problem| CallError::InvalidTarget {
+                target: target.chars().take(64).collect(),
+                problem,
+            })?;
+            facts.plugin = target.plugin().to_owned();
+            let plugin = self.shared.registry.read(|s| s.resolve(tenant, &target))?;
+            facts.answered = Some(Arc::clone(&plugin));
+            let site = || plugin.site(function);
+            tenant
+                .admits(plugin.info())
+                .map_err(|denial| CallError::Denied {
+                    tenant: tenant.id.clone(),
+                    site: site(),
+                    denial,
+                })?;
+            plugin.admit(function, input)?;
+
+            // Check the input.
+            let schemas = plugin.schemas(function);
+            if let Some(schemas) = schemas {
+                let value: Value =
+                    serde_json::from_slice(input).map_err(|e| CallError::InvalidInput {
+                        site: site(),
+                        message: format!("not json: {e}"),
+                    })?;
+                schemas
+                    .check_input(&value)
+                    .map_err(|violation| CallError::InputSchema {
+                        site: site(),
+                        violation: Box::new(violation),
+                    })?;
+            }
+
+            // Invoke.
+            let scope = Arc::new(CallScope {
+                tenant: tenant.id.clone(),
+                specialty: plugin.info().specialty.clone(),
+                granted: self.policy().tenant_grants(tenant, plugin.name()),
+                services: Arc::clone(&self.shared.services),
+                log: Default::default(),
+            });
+            let invocation = plugin.invoke(function, input, Arc::clone(&scope));
+            facts.fuel_used = invocation.fuel_used;
+            facts.log = scope.take_log();
+            let output = invocation.result?;
+
+            // Check the output.
+            let checked = match schemas {
+                None => None,
+                Some(schemas) => {
+                    let value: Value =
+                        serde_json::from_slice(&output).map_err(|e| CallError::InvalidOutput {
+                            site: site(),
+                            message: format!("not json: {e}"),
+                        })?;
+                    schemas
+                        .check_output(&value)
+                        .map_err(|violation| CallError::OutputSchema {
+                            site: site(),
+                            violation: Box::new(violation),
+                        })?;
+                    Some(value)
+                }
+            };
+            decode(output, checked).map_err(|message| CallError::InvalidOutput {
+                site: site(),
+                message,
+            })
+        })();
+
+        // Record.
+        let answered = facts.answered.clone();
+        let record = facts.into_record(result.as_ref().err());
+        let audit_sequence = self.shared.services.audit.append(&record)?;
+        match result {
+            Ok(output) => {
+                let plugin = answered.expect("a call that answered has a version");
+                Ok(Receipt {
+                    output,
+                    plugin: plugin.name().to_owned(),
+                    version: plugin.version().to_string(),
+                    module_sha256: plugin.sha256().to_owned(),
+                    audit_sequence,
+                })
+            }
+            Err(error) => {
+                if let (true, Some(site)) = (error.is_resource_exceeded(), error.call_site()) {
+                    self.emit(&LifecycleEvent::ResourceExceeded {
+                        plugin: site.plugin.clone(),
+                        version: site.version.clone(),
+                        tenant: context.tenant.clone(),
+                        function: site.function.clone(),
+                        limit: error.kind().to_owned(),
+                    });
+                }
+                Err(error)
+            }
+        }
+    }
+}
+
+impl<'a> CallFacts<'a> {
+    /// What is known before anything runs: when, who, what was asked, the input.
+    pub(super) fn new(
+        context: &'a CallContext,
+        target: &str,
+        function: &'a str,
+        input: &'a [u8],
+    ) -> Self {
+        Self {
+            started: (now_rfc3339(), Instant::now()),
+            context,
+            // The name part of the target until it parses (then its plugin name).
+            plugin: target.split('@').next().unwrap_or(target).to_owned(),
+            function,
+            input,
+            answered: None,
+            fuel_used: None,
+            log: Default::default(),
+        }
+    }
+}

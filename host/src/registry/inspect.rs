@@ -1,0 +1,33 @@
+//! [`inspect`]: everything about a module file, without loading it into a host.
+
+use medplug_pdk::PluginInfo;
+
+use super::ModuleInterface;
+use super::loader::examine;
+use crate::{Limits, LoadError, sha256_hex};
+
+/// What `medplug inspect` and `cargo xtask build-plugins` learn about a module.
+#[derive(Debug)]
+pub struct Inspection {
+    /// What `describe` returned.
+    pub info: PluginInfo,
+    /// Imports and exported functions.
+    pub interface: ModuleInterface,
+    /// Size in bytes.
+    pub size: usize,
+    /// sha256, lowercase hex.
+    pub sha256: String,
+}
+
+/// Describes a module and checks it against ABI v1 with the capabilities it requests counted as
+/// granted (the build-time view: a host's policy may grant fewer).
+pub fn inspect(origin: &str, bytes: &[u8]) -> Result<Inspection, LoadError> {
+    let requested = |info: &PluginInfo| info.capabilities.clone();
+    let examined = examine(origin, bytes, Limits::default(), requested)?;
+    Ok(Inspection {
+        info: examined.info,
+        interface: examined.interface,
+        size: bytes.len(),
+        sha256: sha256_hex(bytes),
+    })
+}

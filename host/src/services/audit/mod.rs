@@ -1,0 +1,71 @@
+//! The tamper-evident audit trail: one record per plugin call, chained by SHA-256.
+//!
+//! # Why
+//!
+//! LGPD Art. 37 requires the controller and the operator to keep a record of the processing
+//! operations they carry out, and Art. 46 requires security measures that protect personal data
+//! from unauthorised access and from accidental or unlawful alteration. HIPAA
+//! 45 CFR 164.312(b) ("audit controls") requires mechanisms that record and examine activity in
+//! systems that contain or use electronic protected health information. The host answers all
+//! three with this trail: who called which plugin (tenant, actor), on what (the SHA-256 and size
+//! of the input, never the input itself), how it ended, how long it took, which host functions
+//! the plugin used, and the events the plugin chose to log — masked, because no record may hold
+//! PHI.
+//!
+//! # What is stored
+//!
+//! An [`AuditRecord`] describes one call. A sink ([`AuditSink`]) stores it; the durable sink is
+//! [`SqliteAuditTrail`], which stores each record as a [`ChainedRecord`]: the record, its
+//! position `sequence` (1, 2, 3, … without gaps), the `prev_hash` of the record before it and its
+//! own `hash`. Plugin event messages pass through [`mask_event_message`] first, which replaces
+//! identifier-like digit runs (CPF, CNPJ, CNS, phones, CEPs, dates) and e-mail addresses.
+//!
+//! # The hash chain, exactly (for an auditor re-implementing it)
+//!
+//! 1. Write the record as one JSON object, UTF-8, with no whitespace between tokens (serde_json's
+//!    compact form), with these keys in this order: `sequence`, `prev_hash`, `time`, `tenant`,
+//!    `actor`, `plugin`, `plugin_version`, `module_sha256`, `function`, `input_sha256`,
+//!    `input_bytes`, `outcome`, `error_kind`, `duration_us`, `fuel_used`, `host_calls`, `events`,
+//!    then — only in the record of a change to the installed plugins, never in a call's —
+//!    `lifecycle` (`{"event":…,"detail":…}`), then `hash`, with `hash` set to the empty string
+//!    `""`. Numbers are decimal integers;
+//!    absent optional values are `null`; `outcome` is a snake_case string (`"ok"`,
+//!    `"limit_exceeded"`, …); each `host_calls` item is `{"function":…,"outcome":…}` and each
+//!    `events` item is `{"event":…,"message":…}`. Strings use JSON escapes only for `"`, `\`
+//!    and control characters (`\n`, `\r`, `\t`, `\b`, `\f`, otherwise `\u00XX` in lowercase hex);
+//!    every other character, accents included, is written as raw UTF-8.
+//! 2. `hash` is the lowercase hex SHA-256 of those bytes.
+//! 3. The first record's `prev_hash` is 64 zeros; every later record's `prev_hash` is the `hash`
+//!    of the record before it.
+//!
+//! The stored JSON (the `record` column, and each line of [`SqliteAuditTrail::export`]) is the
+//! same object with `hash` filled in, so an auditor can take an exported line, replace the value
+//! of `hash` with `""` and hash the result.
+//!
+//! # What the chain proves, and what it does not
+//!
+//! [`SqliteAuditTrail::verify`] detects an edited record, a deleted record, a record moved or
+//! inserted out of place, and (through the `audit_head` row, updated in the same transaction as
+//! every append) a record deleted from the end. Triggers refuse `UPDATE` and `DELETE` on the
+//! records, which stops accidents, not an attacker: anyone who can write the database file can
+//! drop the triggers, rewrite every record after the one they changed, and forge the head. For
+//! full protection, anchor the head hash that `verify` reports outside the database (a signed
+//! log, a ticket, a write-once store, a periodic e-mail to the data protection officer) and
+//! compare it later: a rewritten chain cannot reproduce an anchored hash.
+
+mod error;
+mod mask;
+mod record;
+mod sink;
+mod sqlite_trail;
+mod verify;
+
+pub use error::AuditError;
+pub use mask::{MaskedMessage, is_valid_event_name, mask_event_message};
+pub use record::{
+    AuditRecord, ChainedRecord, GENESIS_HASH, HostCallRecord, LifecycleEntry, Outcome, PluginEvent,
+    format_rfc3339_millis, now_rfc3339,
+};
+pub use sink::{AuditSink, MemoryAuditSink};
+pub use sqlite_trail::{Durability, SCHEMA_VERSION, SqliteAuditTrail};
+pub use verify::{BreakKind, ChainBreak, VerifyReport, verify_file};

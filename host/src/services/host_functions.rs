@@ -1,0 +1,233 @@
+//! The host functions plugins may import: `audit_log`, `get_patient` and `encrypt_phi`.
+//!
+//! Every module is linked with all three, so that instantiation never fails on an import; which
+//! ones a plugin may *import* was settled at load (its grants in the policy), and which ones a
+//! call may *use* is settled here, on every call, against the calling tenant's grants carried
+//! by the call's [`CallScope`]. A call without a scope (the load-time `describe`) gets nothing.
+//!
+//! Each function takes the offset of a JSON request and returns the offset of a JSON
+//! [`HostReply`] (`medplug_pdk::host_fns` has the contract). A refusal is a reply, not a trap:
+//! the plugin sees an error it can handle, and the call's audit record lists the refusal.
+
+use std::collections::BTreeSet;
+use std::sync::{Arc, Mutex};
+
+use extism::{CurrentPlugin, UserData, Val};
+use medplug_pdk::Capability;
+use medplug_pdk::host_fns::{
+    AuditAck, AuditEvent, EncryptRequest, HostFnError, HostFnErrorCode, HostReply,
+    MAX_AUDIT_MESSAGE_BYTES, PatientRequest,
+};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+use super::Services;
+use crate::audit::{HostCallRecord, PluginEvent, is_valid_event_name, mask_event_message};
+
+/// Events one call may log with `audit_log`: enough for any plugin's milestones, too few to
+/// smuggle data out through the audit trail.
+pub const MAX_AUDIT_EVENTS_PER_CALL: usize = 32;
+
+/// One call's context, handed to the host functions through Extism's host context.
+#[derive(Debug)]
+pub(crate) struct CallScope {
+    /// The calling tenant.
+    pub tenant: String,
+    /// The plugin's specialty (consent is per specialty).
+    pub specialty: String,
+    /// What the tenant grants this plugin.
+    pub granted: BTreeSet<Capability>,
+    /// The host's services.
+    pub services: Arc<Services>,
+    /// What the host functions did during the call, for its audit record.
+    pub log: Mutex<ScopeLog>,
+}
+
+/// Host function uses and plugin events of one call.
+#[derive(Debug, Default)]
+pub(crate) struct ScopeLog {
+    /// Each host function call, with its outcome.
+    pub host_calls: Vec<HostCallRecord>,
+    /// Each `audit_log` event, masked and capped.
+    pub events: Vec<PluginEvent>,
+}
+
+impl CallScope {
+    fn log(&self) -> std::sync::MutexGuard<'_, ScopeLog> {
+        self.log.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Takes what the host functions recorded.
+    pub fn take_log(&self) -> ScopeLog {
+        std::mem::take(&mut *self.log())
+    }
+}
+
+fn refuse(code: HostFnErrorCode, message: impl Into<String>) -> HostFnError {
+    HostFnError {
+        code,
+        message: message.into(),
+    }
+}
+
+/// A host call's outcome, as the audit record gives it: `ok` or the error's wire code.
+fn outcome_name(result: &Result<serde_json::Value, HostFnError>) -> &'static str {
+    result.as_ref().map_or_else(|e| e.code.as_str(), |_| "ok")
+}
+
+/// The Extism entry point of every medplug host function; `capability` says which one.
+pub(crate) fn host_function(
+    plugin: &mut CurrentPlugin,
+    inputs: &[Val],
+    outputs: &mut [Val],
+    capability: UserData<Capability>,
+) -> Result<(), extism::Error> {
+    let capability = *capability
+        .get()?
+        .lock()
+        .map_err(|_| extism::Error::msg("poisoned capability"))?;
+    let request: Vec<u8> = plugin.memory_get_val::<&[u8]>(&inputs[0])?.to_vec();
+    let scope = plugin.host_context::<Arc<CallScope>>().ok().cloned();
+    let result = match &scope {
+        None => Err(refuse(
+            HostFnErrorCode::Denied,
+            format!(
+                "`{}` is only available during a call",
+                capability.host_function()
+            ),
+        )),
+        Some(scope) => dispatch(scope, capability, &request),
+    };
+    if let Some(scope) = &scope {
+        let outcome = outcome_name(&result);
+        scope.log().host_calls.push(HostCallRecord {
+            function: capability.host_function().to_owned(),
+            outcome: outcome.to_owned(),
+        });
+    }
+    let reply = match result {
+        Ok(value) => HostReply::Ok(value),
+        Err(error) => HostReply::Error(error),
+    };
+    let handle = plugin.memory_new(serde_json::to_vec(&reply)?)?;
+    outputs[0] = plugin.memory_to_val(handle);
+    Ok(())
+}
+
+fn parse<T: DeserializeOwned>(request: &[u8], capability: Capability) -> Result<T, HostFnError> {
+    serde_json::from_slice(request).map_err(|e| {
+        refuse(
+            HostFnErrorCode::InvalidRequest,
+            format!("`{}` request: {e}", capability.host_function()),
+        )
+    })
+}
+
+fn to_value<T: Serialize>(value: T) -> Result<serde_json::Value, HostFnError> {
+    serde_json::to_value(value).map_err(|e| refuse(HostFnErrorCode::Internal, e.to_string()))
+}
+
+fn dispatch(
+    scope: &CallScope,
+    capability: Capability,
+    request: &[u8],
+) -> Result<serde_json::Value, HostFnError> {
+    if !scope.granted.contains(&capability) {
+        return Err(refuse(
+            HostFnErrorCode::Denied,
+            format!(
+                "the `{capability}` capability is not granted to this plugin for tenant `{}`",
+                scope.tenant
+            ),
+        ));
+    }
+    match capability {
+        Capability::AuditLog => audit_log(scope, parse(request, capability)?).and_then(to_value),
+        Capability::ReadPatient => {
+            get_patient(scope, parse(request, capability)?).and_then(to_value)
+        }
+        Capability::EncryptPhi => {
+            encrypt_phi(scope, parse(request, capability)?).and_then(to_value)
+        }
+    }
+}
+
+/// `audit_log`: the event joins the call's record, its message masked (digits of identifiers,
+/// e-mail addresses) and cut to [`MAX_AUDIT_MESSAGE_BYTES`] (LGPD Art. 46: no PHI in logs).
+fn audit_log(scope: &CallScope, event: AuditEvent) -> Result<AuditAck, HostFnError> {
+    if !is_valid_event_name(&event.event) {
+        return Err(refuse(
+            HostFnErrorCode::InvalidRequest,
+            "an event name is 1-64 characters of a-z, 0-9 and '_', starting with a letter",
+        ));
+    }
+    let mut log = scope.log();
+    if log.events.len() >= MAX_AUDIT_EVENTS_PER_CALL {
+        return Err(refuse(
+            HostFnErrorCode::InvalidRequest,
+            format!("a call may log at most {MAX_AUDIT_EVENTS_PER_CALL} events"),
+        ));
+    }
+    let masked = mask_event_message(&event.message, MAX_AUDIT_MESSAGE_BYTES);
+    log.events.push(PluginEvent {
+        event: event.event,
+        message: masked.text,
+    });
+    Ok(AuditAck {
+        sequence: u32::try_from(log.events.len() - 1).unwrap_or(u32::MAX),
+    })
+}
+
+/// `get_patient`: only a patient of the calling tenant, only with consent on record for the
+/// plugin's specialty (LGPD Art. 11 I: specific consent for health data).
+fn get_patient(
+    scope: &CallScope,
+    request: PatientRequest,
+) -> Result<medplug_pdk::host_fns::Patient, HostFnError> {
+    let Some(store) = &scope.services.patients else {
+        return Err(refuse(
+            HostFnErrorCode::Internal,
+            "this host has no patient store",
+        ));
+    };
+    let id = &request.patient_id;
+    let record = store
+        .get(id)
+        .map_err(|e| refuse(HostFnErrorCode::Internal, e.to_string()))?
+        .ok_or_else(|| refuse(HostFnErrorCode::NotFound, format!("no patient `{id}`")))?;
+    if record.tenant != scope.tenant {
+        return Err(refuse(
+            HostFnErrorCode::Denied,
+            format!(
+                "patient `{id}` is not a patient of tenant `{}`",
+                scope.tenant
+            ),
+        ));
+    }
+    if !record.has_consent(&scope.specialty) {
+        return Err(refuse(
+            HostFnErrorCode::Denied,
+            format!(
+                "patient `{id}` has no consent on record for `{}` (LGPD Art. 11 I)",
+                scope.specialty
+            ),
+        ));
+    }
+    Ok(record.to_wire())
+}
+
+/// `encrypt_phi`: AES-256-GCM under the host's current key, bound to the calling tenant.
+fn encrypt_phi(
+    scope: &CallScope,
+    request: EncryptRequest,
+) -> Result<medplug_pdk::host_fns::EncryptedPhi, HostFnError> {
+    let Some(keyring) = &scope.services.keyring else {
+        return Err(refuse(
+            HostFnErrorCode::Internal,
+            "this host has no PHI key",
+        ));
+    };
+    keyring
+        .seal(&scope.tenant, request.plaintext.as_bytes())
+        .map_err(|e| refuse(HostFnErrorCode::Internal, e.to_string()))
+}

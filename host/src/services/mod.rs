@@ -1,0 +1,30 @@
+//! The services host functions reach, each behind its trait where it has a backend: the
+//! [`audit`] trail ([`AuditSink`](audit::AuditSink), SQLite or memory), the [`patients`] store
+//! ([`PatientStore`](patients::PatientStore), SQLite) and the [`phi`] keyring; and the host
+//! functions themselves ([`host_functions`]), which check the calling tenant's grant on every
+//! use.
+
+pub mod audit;
+mod host_functions;
+pub mod patients;
+pub mod phi;
+
+use std::sync::Arc;
+
+pub use host_functions::MAX_AUDIT_EVENTS_PER_CALL;
+pub(crate) use host_functions::{CallScope, ScopeLog, host_function};
+
+use audit::AuditSink;
+use patients::PatientStore;
+use phi::PhiKeyring;
+
+/// What the host functions reach: shared by every call of a host.
+#[derive(Debug)]
+pub(crate) struct Services {
+    /// Patients, when the host has a store.
+    pub patients: Option<Arc<dyn PatientStore>>,
+    /// PHI keys, when the host has one.
+    pub keyring: Option<PhiKeyring>,
+    /// Where every call's record goes.
+    pub audit: Arc<dyn AuditSink>,
+}
