@@ -231,6 +231,15 @@ specialties = ["cardiology", "testing"]
 plugins = ["state-leak"]
 "#;
 
+/// A policy from TOML text, with relative paths under the working directory.
+pub fn policy(text: &str) -> Result<medplug_host::Policy> {
+    Ok(medplug_host::Policy::parse(
+        text,
+        "test policy",
+        Path::new("."),
+    )?)
+}
+
 /// [`SECURITY_POLICY`], parsed, without its `[phi_key]`: tests that encrypt give the host a
 /// keyring of their own (`HostBuilder::phi_keyring`), the others need none.
 pub fn security_policy() -> Result<medplug_host::Policy> {

@@ -2,15 +2,19 @@
 //!
 //! - `throughput_64b/{1_thread,2_threads}`: the time per 64-byte `analyze` call of one tenant
 //!   when one thread calls, and when two threads call at once (goal on the 2-core machine: two
-//!   threads serve ≥ 1.8× the calls of one);
+//!   threads serve ≥ 1.8× the calls of one); `throughput_64b/raw_{1_thread,2_threads}` the same
+//!   with bare `extism::Plugin`s, one per thread: the ceiling Extism itself sets;
 //! - `first_call/{cold,prewarmed}`: a tenant's first call, on a host without pre-warming (it
 //!   instantiates the module and pays the analyzer's lazy initialisation) and with `min_idle = 1`
 //!   (an instance created and warmed up with `warm_up` at install is waiting);
-//! - `reload/lgpd_file_to_answer`: from writing a changed `lgpd-analyzer.wasm` into a watched
-//!   directory to the new module answering a call (goal ≤ 1 s). Meanwhile a second thread calls
+//! - `reload/{lgpd_new_code,lgpd_rebuilt}`: from renaming a changed `lgpd-analyzer.wasm` into a
+//!   watched directory to the new module answering a call (goal ≤ 1 s): with the compile cache
+//!   off, every function is compiled as for new code; with it on, alternating two builds that
+//!   share their functions, as a rollback does. During the first, a second thread calls
 //!   continuously; the latency of its calls that started during a swap, against the median of
-//!   all its calls, is written to `target/bench-extra/reload_calls.json` for `cargo xtask bench`
-//!   (goal: none slower than 2× the median).
+//!   its calls in three seconds before any reload (whose own outliers are the noise floor), is
+//!   written to `target/bench-extra/reload_calls.json` for `cargo xtask bench` (goal: none
+//!   slower than 2× the median).
 //!
 //! They need `cargo xtask build-plugins` first (`cargo xtask bench` does it).
 
@@ -63,11 +67,61 @@ fn call(host: &Host, context: &CallContext) -> String {
         .module_sha256
 }
 
+/// A bare Extism instance of the analyzer under the host's default limits.
+fn raw_instance(compiled: &extism::CompiledPlugin) -> extism::Plugin {
+    extism::Plugin::new_from_compiled(compiled).expect("extism instantiates the analyzer")
+}
+
+fn raw_call(plugin: &mut extism::Plugin) {
+    plugin
+        .call::<&[u8], Vec<u8>>("analyze", black_box(INPUT_64B))
+        .expect("raw call");
+}
+
 fn throughput(c: &mut Criterion) {
     let host = host(policy(1, ""));
     let context = CallContext::new("t0", "bench");
     call(&host, &context);
+    let limits = medplug_host::Limits::default();
+    let manifest = extism::Manifest::new([extism::Wasm::data(lgpd_module())])
+        .with_memory_max(limits.max_memory_pages)
+        .with_timeout(limits.timeout);
+    let compiled = extism::PluginBuilder::new(manifest)
+        .with_wasi(false)
+        .with_cache_disabled()
+        .with_fuel_limit(limits.fuel.expect("the default limits meter fuel"))
+        .compile()
+        .expect("extism compiles the analyzer");
+    let mut raw = [raw_instance(&compiled), raw_instance(&compiled)];
+    for plugin in &mut raw {
+        raw_call(plugin);
+    }
     let mut group = c.benchmark_group("throughput_64b");
+    group.bench_function("raw_1_thread", |b| {
+        b.iter_custom(|iters| {
+            let started = Instant::now();
+            for _ in 0..iters {
+                raw_call(&mut raw[0]);
+            }
+            started.elapsed()
+        });
+    });
+    group.bench_function("raw_2_threads", |b| {
+        b.iter_custom(|iters| {
+            let started = Instant::now();
+            std::thread::scope(|scope| {
+                let [first, second] = &mut raw;
+                for (plugin, n) in [(first, iters / 2), (second, iters - iters / 2)] {
+                    scope.spawn(move || {
+                        for _ in 0..n {
+                            raw_call(plugin);
+                        }
+                    });
+                }
+            });
+            started.elapsed()
+        });
+    });
     group.bench_function("1_thread", |b| {
         b.iter_custom(|iters| {
             let started = Instant::now();
@@ -149,13 +203,44 @@ struct Timed {
 }
 
 fn reload(c: &mut Criterion) {
+    let mut group = c.benchmark_group("reload");
+    group
+        .sample_size(10)
+        .sampling_mode(SamplingMode::Flat)
+        .warm_up_time(Duration::from_millis(10))
+        .measurement_time(Duration::from_millis(20));
+    // Every function compiled afresh, as for a module of new code; its swaps are the ones the
+    // calling thread's latencies are reported for.
+    reload_bench(&mut group, "lgpd_new_code", 0, true);
+    // Two builds with the same functions alternating, as a rollback (or a rebuild that changed
+    // a few functions) is: the compile cache serves what was compiled before.
+    reload_bench(
+        &mut group,
+        "lgpd_rebuilt",
+        medplug_host::DEFAULT_COMPILE_CACHE_BYTES,
+        false,
+    );
+    group.finish();
+}
+
+/// Reloads the analyzer's file in a watched directory, each iteration alternating two modules
+/// that differ in a custom section, and times the new module's first answer.
+fn reload_bench(
+    group: &mut criterion::BenchmarkGroup<'_, criterion::measurement::WallTime>,
+    name: &str,
+    compile_cache_bytes: usize,
+    report_calls: bool,
+) {
     let dir = tempfile::tempdir().expect("temporary directory");
     let module = dir.path().join("lgpd-analyzer.wasm");
     let base = lgpd_module();
     let variants = [variant(&base, 1), variant(&base, 2)];
     std::fs::write(&module, &variants[0]).expect("module written");
+    // t0 calls continuously; t1 is the benchmark's own tenant, which polls for the new module
+    // (each has its pre-warmed instance).
     let host = Host::builder()
-        .policy(policy(1, "min_idle = 1"))
+        .policy(policy(2, "min_idle = 1"))
+        .compile_cache_bytes(compile_cache_bytes)
         .plugins_dir(dir.path())
         .build()
         .expect("the host loads the analyzer");
@@ -163,6 +248,7 @@ fn reload(c: &mut Criterion) {
         .watch(dir.path(), WatchOptions::default())
         .expect("the directory is watched");
     let context = CallContext::new("t0", "bench");
+    let poller = CallContext::new("t1", "bench");
 
     let stop = Arc::new(AtomicBool::new(false));
     let timings = Arc::new(Mutex::new(Vec::<Timed>::new()));
@@ -182,14 +268,11 @@ fn reload(c: &mut Criterion) {
         })
     };
 
-    let mut group = c.benchmark_group("reload");
-    group
-        .sample_size(10)
-        .sampling_mode(SamplingMode::Flat)
-        .warm_up_time(Duration::from_millis(10))
-        .measurement_time(Duration::from_millis(20));
+    // Three seconds of calls with no reload: the noise floor the swaps are compared with.
+    std::thread::sleep(Duration::from_secs(3));
+    let control_end = Instant::now();
     let mut round = 0usize;
-    group.bench_function("lgpd_file_to_answer", |b| {
+    group.bench_function(name, |b| {
         b.iter_custom(|iters| {
             let mut took = Duration::ZERO;
             for _ in 0..iters {
@@ -200,7 +283,7 @@ fn reload(c: &mut Criterion) {
                 std::fs::write(&staged, next).expect("staged");
                 let started = Instant::now();
                 std::fs::rename(&staged, &module).expect("renamed into place");
-                while call(&host, &context) != want {
+                while call(&host, &poller) != want {
                     std::thread::sleep(Duration::from_millis(1));
                 }
                 let answered = Instant::now();
@@ -210,37 +293,58 @@ fn reload(c: &mut Criterion) {
             took
         });
     });
-    group.finish();
     stop.store(true, Ordering::Relaxed);
     caller.join().expect("caller thread");
-    write_swap_calls(&timings.lock().unwrap(), &swaps.lock().unwrap());
+    if report_calls {
+        write_swap_calls(
+            &timings.lock().unwrap(),
+            control_end,
+            &swaps.lock().unwrap(),
+        );
+    }
 }
 
-/// The caller's latencies: the median of all its calls, and the calls that started during a
-/// swap, for `cargo xtask bench`.
-fn write_swap_calls(timings: &[Timed], swaps: &[(Instant, Instant)]) {
+/// The caller's latencies for `cargo xtask bench`: the median of its calls before any reload
+/// (the control), and the calls that started during a swap against it — with the control's
+/// own share of calls slower than twice its median, the noise floor.
+fn write_swap_calls(timings: &[Timed], control_end: Instant, swaps: &[(Instant, Instant)]) {
     let micros = |d: Duration| d.as_secs_f64() * 1e6;
-    let mut all: Vec<f64> = timings.iter().map(|t| micros(t.took)).collect();
-    all.sort_by(f64::total_cmp);
-    let mut during: Vec<f64> = timings
-        .iter()
-        .filter(|t| {
-            swaps
-                .iter()
-                .any(|(a, b)| t.started >= *a && t.started <= *b)
-        })
-        .map(|t| micros(t.took))
-        .collect();
-    during.sort_by(f64::total_cmp);
-    let median = all.get(all.len() / 2).copied().unwrap_or_default();
+    let sorted = |mut v: Vec<f64>| {
+        v.sort_by(f64::total_cmp);
+        v
+    };
+    let control = sorted(
+        timings
+            .iter()
+            .filter(|t| t.started < control_end)
+            .map(|t| micros(t.took))
+            .collect(),
+    );
+    let during = sorted(
+        timings
+            .iter()
+            .filter(|t| {
+                swaps
+                    .iter()
+                    .any(|(a, b)| t.started >= *a && t.started <= *b)
+            })
+            .map(|t| micros(t.took))
+            .collect(),
+    );
+    let median = control.get(control.len() / 2).copied().unwrap_or_default();
+    let slower = |v: &[f64]| v.iter().filter(|&&d| d > 2.0 * median).count();
+    let percentile = |v: &[f64], p: usize| v.get(v.len() * p / 100).copied().unwrap_or_default();
     let report = serde_json::json!({
-        "calls": all.len(),
+        "control_calls": control.len(),
         "median_us": median,
+        "control_p99_us": percentile(&control, 99),
+        "control_max_us": control.last().copied().unwrap_or_default(),
+        "control_slower_than_2x_median": slower(&control),
         "swaps": swaps.len(),
         "calls_during_swaps": during.len(),
+        "p99_during_swaps_us": percentile(&during, 99),
         "max_during_swaps_us": during.last().copied().unwrap_or_default(),
-        "p99_during_swaps_us": during.get(during.len() * 99 / 100).copied().unwrap_or_default(),
-        "slower_than_2x_median": during.iter().filter(|&&d| d > 2.0 * median).count(),
+        "slower_than_2x_median": slower(&during),
     });
     let dir = root().join("target/bench-extra");
     std::fs::create_dir_all(&dir).expect("target/bench-extra");

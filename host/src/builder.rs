@@ -11,7 +11,11 @@ use crate::instances::IdleLedger;
 use crate::patients::{PatientStore, SqlitePatientStore};
 use crate::phi::{PhiKey, PhiKeyring};
 use crate::policy::{PhiKeySource, Policy};
-use crate::registry::{LoadSettings, ModuleSource, Registry, Snapshot, VersionStatus, load};
+use crate::reaper::Reaper;
+use crate::registry::{
+    CompileCache, DEFAULT_COMPILE_CACHE_BYTES, LoadSettings, ModuleSource, Registry, Snapshot,
+    VersionStatus, load,
+};
 use crate::services::Services;
 use crate::{Host, Limits, LoadError};
 
@@ -44,6 +48,7 @@ pub struct HostBuilder {
     keyring: Option<PhiKeyring>,
     schemas_dir: Option<PathBuf>,
     no_prewarming: bool,
+    compile_cache_bytes: Option<usize>,
 }
 
 impl HostBuilder {
@@ -120,6 +125,14 @@ impl HostBuilder {
         self
     }
 
+    /// Keeps at most `bytes` of compiled functions for later loads to reuse (Cranelift's
+    /// incremental cache: a reloaded module recompiles only the functions that changed); 0
+    /// keeps none. Default [`DEFAULT_COMPILE_CACHE_BYTES`].
+    pub fn compile_cache_bytes(mut self, bytes: usize) -> Self {
+        self.compile_cache_bytes = Some(bytes);
+        self
+    }
+
     /// Opens the services, then reads, checks, compiles, describes and pre-warms every plugin;
     /// finally checks that every tenant's pin matches a loaded version.
     pub fn build(self) -> Result<Host, LoadError> {
@@ -161,12 +174,20 @@ impl HostBuilder {
                 Source::Bytes { origin, bytes } => modules.push(ModuleSource::bytes(origin, bytes)),
             }
         }
+        let reaper = Arc::new(Reaper::new());
         let settings = LoadSettings {
-            ledger: IdleLedger::new(policy.max_idle_total),
+            ledger: IdleLedger::new(policy.max_idle_total, Arc::clone(&reaper)),
             policy,
             plugin_limits: self.plugin_limits,
             schemas_dir: self.schemas_dir,
             prewarm: !self.no_prewarming,
+            compile_cache: match self
+                .compile_cache_bytes
+                .unwrap_or(DEFAULT_COMPILE_CACHE_BYTES)
+            {
+                0 => None,
+                bytes => Some(Arc::new(CompileCache::new(bytes))),
+            },
         };
         let mut snapshot = Snapshot::default();
         for module in &modules {
@@ -175,7 +196,12 @@ impl HostBuilder {
             snapshot.insert(Arc::new(plugin), VersionStatus::default())?;
         }
         snapshot.check_pins(&settings.policy)?;
-        Ok(Host::new(Registry::new(snapshot), settings, services))
+        Ok(Host::new(
+            Registry::new(snapshot),
+            settings,
+            services,
+            reaper,
+        ))
     }
 }
 

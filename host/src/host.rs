@@ -8,6 +8,7 @@ use crate::call::{Target, UNNAMED_ACTOR};
 use crate::instances::IdleLedger;
 use crate::phi::PhiError;
 use crate::policy::Policy;
+use crate::reaper::Reaper;
 use crate::registry::{EventBus, LifecycleEvent, LoadSettings, PluginVersion, Registry};
 use crate::services::Services;
 use crate::{CallContext, CallError, HostBuilder};
@@ -32,6 +33,8 @@ pub(crate) struct Shared {
     pub settings: LoadSettings,
     pub services: Arc<Services>,
     pub events: EventBus,
+    /// Frees retired versions and discarded instances off the calls' threads.
+    pub reaper: Arc<Reaper>,
 }
 
 impl Host {
@@ -40,14 +43,28 @@ impl Host {
         HostBuilder::default()
     }
 
-    pub(crate) fn new(registry: Registry, settings: LoadSettings, services: Services) -> Self {
+    pub(crate) fn new(
+        registry: Registry,
+        settings: LoadSettings,
+        services: Services,
+        reaper: Arc<Reaper>,
+    ) -> Self {
         Self {
             shared: Arc::new(Shared {
                 registry,
                 settings,
                 services: Arc::new(services),
                 events: EventBus::default(),
+                reaper,
             }),
+        }
+    }
+
+    /// Lets go of a version a call held: if it was the last reference (the version was
+    /// replaced or uninstalled meanwhile), it is freed on the reaper's thread, not the call's.
+    pub(crate) fn release(&self, plugin: Arc<PluginVersion>) {
+        if let Some(retired) = Arc::into_inner(plugin) {
+            self.shared.reaper.drop_later(retired);
         }
     }
 

@@ -45,6 +45,7 @@ mod host;
 mod ids;
 mod instances;
 pub mod policy;
+mod reaper;
 mod registry;
 mod secret_file;
 mod services;
@@ -57,8 +58,9 @@ pub use host::Host;
 pub use instances::{DEFAULT_MAX_IDLE_TOTAL, Limits, PoolLimits};
 pub use policy::Policy;
 pub use registry::{
-    ContractViolation, FunctionSchemas, Import, Inspection, LifecycleEvent, ModuleInterface,
-    PluginVersion, PluginWatcher, SchemaError, SchemaViolation, SchemaViolationItem,
-    VersionListing, VersionRequirement, VersionStatus, WatchOptions, inspect, signature,
+    ContractViolation, DEFAULT_COMPILE_CACHE_BYTES, FunctionSchemas, Import, Inspection,
+    LifecycleEvent, ModuleInterface, PluginVersion, PluginWatcher, SchemaError, SchemaViolation,
+    SchemaViolationItem, VersionListing, VersionRequirement, VersionStatus, WatchOptions, inspect,
+    signature,
 };
 pub use services::{MAX_AUDIT_EVENTS_PER_CALL, audit, patients, phi};

@@ -4,19 +4,11 @@
 use std::sync::Arc;
 
 use anyhow::Result;
-use conformance::{plugin, plugins_dir, test_plugin};
+use conformance::{plugin, plugins_dir, policy, test_plugin};
 use medplug_host::signature::{ModuleSignature, SigningKey, TrustedKey};
 use medplug_host::{CallError, Host, Policy, sha256_hex};
 use medplug_pdk::lgpd;
 use serde_json::json;
-
-fn policy(text: &str) -> Result<Policy> {
-    Ok(Policy::parse(
-        text,
-        "test policy",
-        std::path::Path::new("."),
-    )?)
-}
 
 #[test]
 fn inputs_are_checked_against_the_schema_before_the_plugin_runs() -> Result<()> {

@@ -6,9 +6,9 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use anyhow::Result;
-use conformance::versioned_module;
+use conformance::{policy, versioned_module};
 use medplug_host::audit::{MemoryAuditSink, Outcome};
-use medplug_host::{CallContext, CallError, Host, LifecycleEvent, Policy};
+use medplug_host::{CallContext, CallError, Host, LifecycleEvent};
 use serde_json::{Value, json};
 
 use crate::versions::iterations_for;
@@ -22,11 +22,7 @@ fn host(pool: &str, audit: Arc<MemoryAuditSink>) -> Result<Host> {
          [tenants.c]\nspecialties = [\"testing\"]\nplugins = [\"versioned\"]\n"
     );
     Ok(Host::builder()
-        .policy(Policy::parse(
-            &text,
-            "test policy",
-            std::path::Path::new("."),
-        )?)
+        .policy(policy(&text)?)
         .audit_sink(audit)
         .plugin_bytes("versioned-v1.wasm", versioned_module(1)?)
         .build()?)

@@ -6,9 +6,9 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
-use conformance::{test_plugin, versioned_module};
+use conformance::{policy, test_plugin, versioned_module};
 use medplug_host::audit::{AuditSink, MemoryAuditSink, Outcome, SqliteAuditTrail};
-use medplug_host::{CallContext, CallError, Host, LifecycleEvent, LoadError, Policy};
+use medplug_host::{CallContext, CallError, Host, LifecycleEvent, LoadError};
 use serde_json::{Value, json};
 
 /// Three clinics of the `testing` specialty: `a` pinned to exactly 1.0.0, `b` to any 2.x, `c`
@@ -42,14 +42,6 @@ plugins = ["versioned"]
 specialties = ["testing"]
 plugins = ["versioned"]
 "#;
-
-fn policy(text: &str) -> Result<Policy> {
-    Ok(Policy::parse(
-        text,
-        "test policy",
-        std::path::Path::new("."),
-    )?)
-}
 
 /// A host with both builds under `policy`, recording into `audit`.
 fn host(policy_text: &str, audit: Arc<dyn AuditSink>) -> Result<Host> {

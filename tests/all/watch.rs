@@ -10,6 +10,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
+use conformance::policy as parse_policy;
 use conformance::{test_plugin, versioned_module};
 use medplug_host::audit::SqliteAuditTrail;
 use medplug_host::signature::SigningKey;
@@ -29,7 +30,7 @@ fn policy(extra: &str) -> Result<Policy> {
         "{extra}\n[limits]\nfuel = 0\n\
          [tenants.a]\nspecialties = [\"testing\"]\nplugins = [\"versioned\", \"host-caller\"]\n"
     );
-    Ok(Policy::parse(&text, "test policy", Path::new("."))?)
+    parse_policy(&text)
 }
 
 fn version_answering(host: &Host) -> Result<String> {

@@ -108,10 +108,8 @@ impl Host {
                     message: e.to_string(),
                 };
                 let facts = CallFacts::new(context, target, function, &[]);
-                self.shared
-                    .services
-                    .audit
-                    .append(&facts.into_record(Some(&error)))?;
+                let (record, _) = facts.into_record(Some(&error));
+                self.shared.services.audit.append(&record)?;
                 return Err(error);
             }
         };
@@ -218,20 +216,21 @@ impl Host {
         })();
 
         // Record.
-        let answered = facts.answered.clone();
-        let record = facts.into_record(result.as_ref().err());
-        let audit_sequence = self.shared.services.audit.append(&record)?;
+        let (record, answered) = facts.into_record(result.as_ref().err());
+        let appended = self.shared.services.audit.append(&record);
+        if let Some(plugin) = answered {
+            // The version may have been replaced meanwhile: freeing it is not this call's work.
+            self.release(plugin);
+        }
+        let audit_sequence = appended?;
         match result {
-            Ok(output) => {
-                let plugin = answered.expect("a call that answered has a version");
-                Ok(Receipt {
-                    output,
-                    plugin: plugin.name().to_owned(),
-                    version: plugin.version().to_string(),
-                    module_sha256: plugin.sha256().to_owned(),
-                    audit_sequence,
-                })
-            }
+            Ok(output) => Ok(Receipt {
+                output,
+                plugin: record.plugin,
+                version: record.plugin_version,
+                module_sha256: record.module_sha256,
+                audit_sequence,
+            }),
             Err(error) => {
                 if let (true, Some(site)) = (error.is_resource_exceeded(), error.call_site()) {
                     self.emit(&LifecycleEvent::ResourceExceeded {

@@ -30,13 +30,17 @@ pub(crate) struct CallFacts<'a> {
 }
 
 impl CallFacts<'_> {
-    /// The call's record, for a call that ended with `error` (or with none).
-    pub fn into_record(self, error: Option<&CallError>) -> AuditRecord {
+    /// The call's record, for a call that ended with `error` (or with none), and the version
+    /// that answered, for the caller to let go of.
+    pub fn into_record(
+        self,
+        error: Option<&CallError>,
+    ) -> (AuditRecord, Option<Arc<PluginVersion>>) {
         let (outcome, error_kind) = match error {
             None => (Outcome::Ok, None),
             Some(error) => (outcome(error), Some(error.kind().to_owned())),
         };
-        AuditRecord {
+        let record = AuditRecord {
             time: self.started.0,
             tenant: self.context.tenant.chars().take(64).collect(),
             actor: self.context.actor.chars().take(128).collect(),
@@ -61,7 +65,8 @@ impl CallFacts<'_> {
             host_calls: self.log.host_calls,
             events: self.log.events,
             lifecycle: None,
-        }
+        };
+        (record, self.answered)
     }
 }
 

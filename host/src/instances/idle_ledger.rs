@@ -5,29 +5,37 @@
 //! analyzer's, after a large document, tens of MiB). The ledger counts idle instances over all
 //! pools and, past its cap, drops the one that has waited longest, wherever it is.
 
-use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, PoisonError, Weak};
 
 use super::pool::TenantPool;
+use crate::reaper::Reaper;
 
-/// Idle instances over every pool of a host, and the clock that orders their last use.
+/// Idle instances over every pool of a host. Each pool stamps its idle instances with the
+/// `Instant` they were last used (a clock read, not a shared counter two calling threads would
+/// fight over).
 #[derive(Debug)]
 pub(crate) struct IdleLedger {
     cap: usize,
     idle: AtomicUsize,
-    clock: AtomicU64,
     pools: Mutex<Vec<Weak<TenantPool>>>,
+    reaper: Arc<Reaper>,
 }
 
 impl IdleLedger {
-    /// A ledger that keeps at most `cap` idle instances.
-    pub fn new(cap: usize) -> Arc<Self> {
+    /// A ledger that keeps at most `cap` idle instances; what it drops, `reaper` frees.
+    pub fn new(cap: usize, reaper: Arc<Reaper>) -> Arc<Self> {
         Arc::new(Self {
             cap,
             idle: AtomicUsize::new(0),
-            clock: AtomicU64::new(0),
             pools: Mutex::new(Vec::new()),
+            reaper,
         })
+    }
+
+    /// Frees an instance off the calling thread (an evicted one, or one that failed a call).
+    pub(super) fn discard(&self, instance: extism::Plugin) {
+        self.reaper.drop_later(instance);
     }
 
     /// The cap.
@@ -38,11 +46,6 @@ impl IdleLedger {
     /// Idle instances now, over every pool.
     pub fn idle(&self) -> usize {
         self.idle.load(Ordering::Relaxed)
-    }
-
-    /// A strictly increasing stamp for "last used".
-    pub(super) fn tick(&self) -> u64 {
-        self.clock.fetch_add(1, Ordering::Relaxed)
     }
 
     pub(super) fn register(&self, pool: &Arc<TenantPool>) {
@@ -73,8 +76,10 @@ impl IdleLedger {
                 .filter_map(|pool| pool.oldest_idle().map(|stamp| (stamp, pool)))
                 .min_by_key(|(stamp, _)| *stamp);
             let Some((_, pool)) = oldest else { break };
-            // Dropped here, outside every lock: freeing a large linear memory takes a while.
-            drop(pool.evict_oldest());
+            // Freed on the reaper's thread: a large linear memory takes a while to unmap.
+            if let Some(instance) = pool.evict_oldest() {
+                self.discard(instance);
+            }
         }
     }
 }

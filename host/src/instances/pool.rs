@@ -40,7 +40,7 @@ struct PoolState {
 
 struct Idle {
     instance: Plugin,
-    last_used: u64,
+    last_used: Instant,
 }
 
 impl std::fmt::Debug for Idle {
@@ -132,13 +132,26 @@ impl TenantPool {
 
     /// A call is over: its slot frees, and its instance, if given, waits for the next call.
     fn finish(&self, instance: Option<Plugin>) {
+        self.settle(true, instance);
+    }
+
+    /// Adds a pre-warmed instance to the idle ones (pre-warming at install).
+    pub fn put_idle(&self, instance: Plugin) {
+        self.settle(false, Some(instance));
+    }
+
+    /// Frees a running slot (when `was_running`) and keeps `instance` idle, then wakes a waiting
+    /// call and holds the host to its cap on idle instances.
+    fn settle(&self, was_running: bool, instance: Option<Plugin>) {
         let mut state = self.lock();
-        state.running -= 1;
+        if was_running {
+            state.running -= 1;
+        }
         let kept = instance.is_some();
         if let Some(instance) = instance {
             state.idle.push_back(Idle {
                 instance,
-                last_used: self.ledger.tick(),
+                last_used: Instant::now(),
             });
             self.ledger.added(1);
         }
@@ -149,21 +162,8 @@ impl TenantPool {
         }
     }
 
-    /// Adds a pre-warmed instance to the idle ones (pre-warming at install).
-    pub fn put_idle(&self, instance: Plugin) {
-        let mut state = self.lock();
-        state.idle.push_back(Idle {
-            instance,
-            last_used: self.ledger.tick(),
-        });
-        self.ledger.added(1);
-        drop(state);
-        self.freed.notify_one();
-        self.ledger.enforce_cap();
-    }
-
     /// The stamp of the idle instance that has waited longest.
-    pub(super) fn oldest_idle(&self) -> Option<u64> {
+    pub(super) fn oldest_idle(&self) -> Option<Instant> {
         self.lock().idle.front().map(|idle| idle.last_used)
     }
 
@@ -203,15 +203,22 @@ impl Lease<'_> {
     /// Ends the call: a `reusable` instance (it returned normally, or with a plugin error that
     /// did not trap) waits for the tenant's next call; any other is dropped.
     pub fn release(mut self, reusable: bool) {
-        let instance = self.instance.take().filter(|_| reusable);
-        self.pool.finish(instance);
+        let instance = self.instance.take();
+        match instance {
+            Some(instance) if !reusable => {
+                self.pool.finish(None);
+                self.pool.ledger.discard(instance);
+            }
+            instance => self.pool.finish(instance),
+        }
     }
 }
 
 impl Drop for Lease<'_> {
     fn drop(&mut self) {
-        if self.instance.take().is_some() {
+        if let Some(instance) = self.instance.take() {
             self.pool.finish(None);
+            self.pool.ledger.discard(instance);
         }
     }
 }

@@ -7,6 +7,7 @@ use extism::{CompiledPlugin, Manifest, PluginBuilder, Wasm};
 
 use super::pool::PoolError;
 use super::{IdleLedger, PoolLimits, TenantPools};
+use crate::reaper::Reaper;
 
 /// `(module)`: magic and version.
 const EMPTY_MODULE: &[u8] = b"\0asm\x01\0\0\0";
@@ -30,7 +31,7 @@ fn limits(max_instances: usize, queue_timeout_ms: u64) -> PoolLimits {
 #[test]
 fn a_released_instance_is_reused_and_a_discarded_one_is_not() {
     let compiled = compiled();
-    let ledger = IdleLedger::new(8);
+    let ledger = IdleLedger::new(8, Arc::new(Reaper::new()));
     let pools = TenantPools::new(Arc::clone(&ledger));
     let pool = pools.of("a");
     let limits = limits(2, 10);
@@ -50,7 +51,7 @@ fn a_released_instance_is_reused_and_a_discarded_one_is_not() {
 #[test]
 fn a_full_pool_waits_for_a_free_instance_then_says_busy() {
     let compiled = Arc::new(compiled());
-    let ledger = IdleLedger::new(8);
+    let ledger = IdleLedger::new(8, Arc::new(Reaper::new()));
     let pools = Arc::new(TenantPools::new(ledger));
     let limits = limits(1, 300);
     let pool = pools.of("a");
@@ -80,7 +81,7 @@ fn a_full_pool_waits_for_a_free_instance_then_says_busy() {
 #[test]
 fn past_the_host_cap_the_least_recently_used_idle_instance_goes() {
     let compiled = compiled();
-    let ledger = IdleLedger::new(2);
+    let ledger = IdleLedger::new(2, Arc::new(Reaper::new()));
     let pools = TenantPools::new(Arc::clone(&ledger));
     let limits = limits(4, 10);
     for tenant in ["a", "b", "c"] {

@@ -23,7 +23,7 @@ pub struct Inspection {
 /// granted (the build-time view: a host's policy may grant fewer).
 pub fn inspect(origin: &str, bytes: &[u8]) -> Result<Inspection, LoadError> {
     let requested = |info: &PluginInfo| info.capabilities.clone();
-    let examined = examine(origin, bytes, Limits::default(), requested)?;
+    let examined = examine(origin, bytes, Limits::default(), None, requested)?;
     Ok(Inspection {
         info: examined.info,
         interface: examined.interface,

@@ -15,10 +15,12 @@ use std::sync::Arc;
 
 use extism::{CompiledPlugin, Plugin};
 use medplug_pdk::{ABI_VERSION, Capability, DESCRIBE_FUNCTION, PluginInfo, PluginInfoError};
+use rayon::prelude::*;
 use semver::Version;
 
 use super::ModuleInterface;
 use super::compile::compile;
+use super::compile_cache::CompileCache;
 use super::plugin_version::PluginVersion;
 use super::schema_guard::FunctionSchemas;
 use super::signature::{ModuleSignature, verify_module};
@@ -99,6 +101,8 @@ pub(crate) struct LoadSettings {
     pub ledger: Arc<IdleLedger>,
     /// Whether `min_idle` instances are created at install.
     pub prewarm: bool,
+    /// Functions compiled by earlier loads, when the host keeps them.
+    pub compile_cache: Option<Arc<CompileCache>>,
 }
 
 impl LoadSettings {
@@ -141,6 +145,7 @@ pub(crate) fn examine(
     origin: &str,
     bytes: &[u8],
     limits: Limits,
+    cache: Option<&Arc<CompileCache>>,
     granted: impl FnOnce(&PluginInfo) -> Vec<Capability>,
 ) -> Result<Examined, LoadError> {
     let invalid = |problem| LoadError::InvalidModule {
@@ -152,7 +157,7 @@ pub(crate) fn examine(
     if !interface.exports(DESCRIBE_FUNCTION) {
         return Err(invalid(ModuleProblem::NoDescribe));
     }
-    let compiled = compile(bytes, &limits)
+    let compiled = compile(bytes, &limits, cache)
         .map_err(|e| invalid(ModuleProblem::DoesNotCompile(format!("{e:#}"))))?;
     let info = describe(&compiled).map_err(invalid)?;
     if info.abi_version != ABI_VERSION {
@@ -195,7 +200,8 @@ pub(crate) fn load(
     let policy = &settings.policy;
     check_signature(source, policy)?;
     let granted = |info: &PluginInfo| policy.plugin_grants(&info.name).into_iter().collect();
-    let examined = examine(&source.origin, &source.bytes, limits_guess, granted)?;
+    let cache = settings.compile_cache.as_ref();
+    let examined = examine(&source.origin, &source.bytes, limits_guess, cache, granted)?;
     let name = examined.info.name.clone();
     let sha256 = sha256_hex(&source.bytes);
     match policy.plugin(&name) {
@@ -219,7 +225,7 @@ pub(crate) fn load(
     let compiled = if limits == examined.limits {
         examined.compiled
     } else {
-        compile(&source.bytes, &limits).map_err(|e| LoadError::InvalidModule {
+        compile(&source.bytes, &limits, cache).map_err(|e| LoadError::InvalidModule {
             origin: source.origin.clone(),
             problem: ModuleProblem::DoesNotCompile(format!("{e:#}")),
         })?
@@ -254,16 +260,21 @@ pub(crate) fn load(
         pools: TenantPools::new(Arc::clone(&settings.ledger)),
     };
     if settings.prewarm && plugin.pool_limits.min_idle > 0 {
-        for tenant in policy.tenants.values() {
-            if tenant.admits(&plugin.info).is_ok() {
-                plugin
-                    .prewarm(&tenant.id)
-                    .map_err(|problem| LoadError::InvalidModule {
-                        origin: source.origin.clone(),
-                        problem,
-                    })?;
-            }
-        }
+        // Every tenant that may call it, in parallel: a plugin's `warm_up` may take tens of
+        // milliseconds, and a reload waits for all of them before it swaps.
+        let tenants: Vec<&str> = policy
+            .tenants
+            .values()
+            .filter(|tenant| tenant.admits(&plugin.info).is_ok())
+            .map(|tenant| tenant.id.as_str())
+            .collect();
+        tenants
+            .par_iter()
+            .try_for_each(|tenant| plugin.prewarm(tenant))
+            .map_err(|problem| LoadError::InvalidModule {
+                origin: source.origin.clone(),
+                problem,
+            })?;
     }
     Ok(plugin)
 }

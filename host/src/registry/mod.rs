@@ -10,6 +10,7 @@
 //! - Versions: [`PluginVersion`], [`VersionRequirement`], [`VersionStatus`].
 
 mod compile;
+mod compile_cache;
 mod events;
 mod inspect;
 mod lifecycle;
@@ -26,6 +27,8 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use arc_swap::ArcSwap;
 
+pub(crate) use compile_cache::CompileCache;
+pub use compile_cache::DEFAULT_COMPILE_CACHE_BYTES;
 pub(crate) use events::EventBus;
 pub use events::LifecycleEvent;
 pub use inspect::{Inspection, inspect};
