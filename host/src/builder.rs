@@ -19,9 +19,9 @@ use crate::registry::{
 use crate::services::Services;
 use crate::{Host, Limits, LoadError};
 
-/// Audit records a host without storage keeps in memory: the most recent ones, so that a host
-/// left running does not grow without bound.
-pub const MEMORY_AUDIT_RECORDS: usize = 100_000;
+/// Audit records a host without storage keeps in memory: the most recent ones (about 4 MB), so
+/// that a host left running does not grow without bound.
+pub const MEMORY_AUDIT_RECORDS: usize = 10_000;
 
 /// Where one module comes from.
 #[derive(Debug)]

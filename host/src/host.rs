@@ -151,7 +151,9 @@ impl Host {
     }
 
     /// Calls `callback` with every [`LifecycleEvent`] from now on, in the thread that caused
-    /// it: keep it quick.
+    /// it: keep it quick, and make no lifecycle change from it (changes are announced while
+    /// the registry's change lock is held, so that events arrive in the order of the changes;
+    /// a channel from [`subscribe`](Self::subscribe) has no such limit).
     pub fn on_event(&self, callback: impl Fn(&LifecycleEvent) + Send + Sync + 'static) {
         self.shared.events.on_event(callback);
     }
