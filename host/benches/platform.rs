@@ -44,7 +44,7 @@ fn lgpd_module() -> Vec<u8> {
 
 /// A policy of `tenants` tenants `t0`, `t1`, … that may call every plugin, with `pool`.
 fn policy(tenants: usize, pool: &str) -> Policy {
-    let mut text = format!("allow_unlisted_plugins = true\n[pool]\n{pool}\n");
+    let mut text = format!("allow_unlisted_plugins = true\n[quotas]\ncalls = 0\n[pool]\n{pool}\n");
     for t in 0..tenants {
         text.push_str(&format!(
             "[tenants.t{t}]\nspecialties = [\"*\"]\nplugins = [\"*\"]\n"

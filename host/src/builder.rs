@@ -11,6 +11,7 @@ use crate::instances::IdleLedger;
 use crate::patients::{PatientStore, SqlitePatientStore};
 use crate::phi::{PhiKey, PhiKeyring};
 use crate::policy::{PhiKeySource, Policy};
+use crate::quota::QuotaLedger;
 use crate::reaper::Reaper;
 use crate::registry::{
     CompileCache, DEFAULT_COMPILE_CACHE_BYTES, LoadSettings, ModuleSource, Registry, Snapshot,
@@ -165,6 +166,7 @@ impl HostBuilder {
                 Some(keyring) => Some(keyring),
                 None => policy_keyring(&policy)?,
             },
+            quotas: QuotaLedger::default(),
         };
         let mut modules = Vec::new();
         for source in self.sources {

@@ -6,6 +6,7 @@ use std::sync::mpsc::Receiver;
 use crate::audit::AuditSink;
 use crate::call::{Target, UNNAMED_ACTOR};
 use crate::instances::IdleLedger;
+use crate::metrics::HostMetrics;
 use crate::phi::PhiError;
 use crate::policy::Policy;
 use crate::reaper::Reaper;
@@ -35,6 +36,8 @@ pub(crate) struct Shared {
     pub events: EventBus,
     /// Frees retired versions and discarded instances off the calls' threads.
     pub reaper: Arc<Reaper>,
+    /// What the host counts.
+    pub metrics: HostMetrics,
 }
 
 impl Host {
@@ -56,6 +59,7 @@ impl Host {
                 services: Arc::new(services),
                 events: EventBus::default(),
                 reaper,
+                metrics: HostMetrics::default(),
             }),
         }
     }
@@ -159,7 +163,26 @@ impl Host {
     }
 
     pub(crate) fn emit(&self, event: &LifecycleEvent) {
+        self.shared.metrics.observe_event(event.kind());
         self.shared.events.emit(event);
+    }
+
+    /// Every metric the host keeps — calls, durations, errors, quota rejections, instances,
+    /// lifecycle events, audit appends — in OpenMetrics text ([`METRICS_CONTENT_TYPE`](crate::METRICS_CONTENT_TYPE)), as the
+    /// HTTP service's `/metrics` serves them. README.md lists them.
+    pub fn encode_metrics(&self) -> String {
+        self.shared.metrics.encode(&self.plugins())
+    }
+
+    /// Whether the host can serve: at least one plugin installed, and the audit trail writable
+    /// now. The error says which is not so.
+    pub fn ready(&self) -> Result<(), String> {
+        if self.plugins().is_empty() {
+            return Err("no plugin is installed".to_owned());
+        }
+        self.audit_sink()
+            .check_writable()
+            .map_err(|e| format!("the audit trail is not writable: {e}"))
     }
 }
 

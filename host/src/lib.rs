@@ -44,7 +44,9 @@ mod error;
 mod host;
 mod ids;
 mod instances;
+mod metrics;
 pub mod policy;
+mod quota;
 mod reaper;
 mod registry;
 mod secret_file;
@@ -56,7 +58,9 @@ pub use digest::sha256_hex;
 pub use error::{CallError, CallSite, LoadError, ModuleProblem};
 pub use host::Host;
 pub use instances::{DEFAULT_MAX_IDLE_TOTAL, Limits, PoolLimits};
+pub use metrics::METRICS_CONTENT_TYPE;
 pub use policy::Policy;
+pub use quota::{CallQuota, HostFunctionQuota};
 pub use registry::{
     ContractViolation, DEFAULT_COMPILE_CACHE_BYTES, FunctionSchemas, Import, Inspection,
     LifecycleEvent, ModuleInterface, PluginVersion, PluginWatcher, SchemaError, SchemaViolation,

@@ -112,6 +112,9 @@ pub enum HostFnErrorCode {
     InvalidRequest,
     /// The host failed.
     Internal,
+    /// The plugin used this host function more often than the policy allows, in this call or
+    /// in the current period (LGPD Art. 6 III: processing limited to what is needed).
+    QuotaExceeded,
 }
 
 impl HostFnErrorCode {
@@ -122,6 +125,7 @@ impl HostFnErrorCode {
             Self::NotFound => "not_found",
             Self::InvalidRequest => "invalid_request",
             Self::Internal => "internal",
+            Self::QuotaExceeded => "quota_exceeded",
         }
     }
 }

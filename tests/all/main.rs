@@ -17,6 +17,7 @@ mod limits;
 mod loading;
 mod malformed_input;
 mod pools;
+mod quotas;
 mod second_host;
 mod tenants;
 mod versions;

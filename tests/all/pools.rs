@@ -16,7 +16,7 @@ use crate::versions::iterations_for;
 /// `versioned` 1.0.0 under a policy with `[pool]` `pool` and three `testing` clinics.
 fn host(pool: &str, audit: Arc<MemoryAuditSink>) -> Result<Host> {
     let text = format!(
-        "allow_unlisted_plugins = true\n[limits]\nfuel = 0\n[pool]\n{pool}\n\
+        "allow_unlisted_plugins = true\n[limits]\nfuel = 0\n[quotas]\ncalls = 0\n[pool]\n{pool}\n\
          [tenants.a]\nspecialties = [\"testing\"]\nplugins = [\"versioned\"]\n\
          [tenants.b]\nspecialties = [\"testing\"]\nplugins = [\"versioned\"]\n\
          [tenants.c]\nspecialties = [\"testing\"]\nplugins = [\"versioned\"]\n"

@@ -5,7 +5,6 @@ use std::sync::Arc;
 use anyhow::{Context, Result};
 use conformance::{security_policy, test_plugin};
 use medplug_host::audit::{Outcome, SqliteAuditTrail};
-use medplug_host::policy::Denial;
 use medplug_host::{CallContext, CallError, Host};
 use serde_json::{Value, json};
 
@@ -101,13 +100,25 @@ fn a_tenant_calls_only_its_enabled_plugins_of_its_specialties() -> Result<()> {
         )
         .unwrap_err();
     assert!(
-        matches!(&error, CallError::Denied { denial: Denial::PluginNotEnabled, tenant, .. } if tenant == "cardio-sul"),
+        matches!(&error, CallError::NotEnabled { tenant, plugin } if tenant == "cardio-sul" && plugin == "host-caller"),
         "{error:?}"
     );
+    // The same words whether or not the plugin is installed: nothing about it leaks.
     assert_eq!(
         error.to_string(),
-        "tenant `cardio-sul` may not call host-caller@0.1.0 `log`: the plugin is not enabled for this tenant"
+        "tenant `cardio-sul` has not enabled plugin `host-caller`"
     );
+    let absent = host
+        .call_json_as(&cardio, "ghost", "log", b"{}")
+        .unwrap_err();
+    assert_eq!(
+        absent.to_string(),
+        "tenant `cardio-sul` has not enabled plugin `ghost`"
+    );
+    let versioned = host
+        .call_json_as(&cardio, "host-caller@9.9.9", "log", b"{}")
+        .unwrap_err();
+    assert_eq!(versioned.kind(), "plugin_not_enabled");
     // clinica-restrita enabled state-leak nowhere, and does not practise its specialty either.
     let restricted = CallContext::new("clinica-restrita", "dr.r");
     let error = host
@@ -160,6 +171,8 @@ fn a_tenant_calls_only_its_enabled_plugins_of_its_specialties() -> Result<()> {
     assert_eq!(
         denials,
         [
+            ("cardio-sul", Some("plugin_not_enabled")),
+            ("cardio-sul", Some("plugin_not_enabled")),
             ("cardio-sul", Some("plugin_not_enabled")),
             ("clinica-restrita", Some("plugin_not_enabled")),
             ("clinica-fantasma", Some("unknown_tenant")),

@@ -150,7 +150,7 @@ fn errors_a_caller_sees_never_list_other_tenants_or_plugins() -> Result<()> {
     let missing = echo_version(&host, "a", "lgpd-analyzer").unwrap_err();
     assert_eq!(
         missing.to_string(),
-        "plugin `lgpd-analyzer` is not installed"
+        "tenant `a` has not enabled plugin `lgpd-analyzer`"
     );
     let bad = echo_version(&host, "a", "Versioned").unwrap_err();
     assert_eq!(bad.kind(), "invalid_target");

@@ -27,7 +27,7 @@ fn next_event(events: &Receiver<LifecycleEvent>, within: Duration) -> Result<Lif
 /// `policy` with one `testing` clinic that enables `versioned`.
 fn policy(extra: &str) -> Result<Policy> {
     let text = format!(
-        "{extra}\n[limits]\nfuel = 0\n\
+        "{extra}\n[limits]\nfuel = 0\n[quotas]\ncalls = 0\n\
          [tenants.a]\nspecialties = [\"testing\"]\nplugins = [\"versioned\", \"host-caller\"]\n"
     );
     parse_policy(&text)

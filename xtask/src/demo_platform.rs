@@ -23,6 +23,8 @@ const CLINICS: [&str; 2] = ["clinica-horizonte", "cardio-sul"];
 
 const POLICY: &str = r#"
 allow_unlisted_plugins = true
+[quotas]
+calls = 0
 [pool]
 min_idle = 1
 [tenants.clinica-horizonte]

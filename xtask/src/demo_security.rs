@@ -39,6 +39,7 @@ fn policy_with_host_caller(root: &Path, dir: &Path, capabilities: &[Capability])
         grants: capabilities.iter().copied().collect(),
         limits: policy.default_limits,
         pool: policy.default_pool,
+        quota: policy.default_quota.clone(),
     };
     policy.plugins.insert(HOST_CALLER.to_owned(), plugin);
     policy

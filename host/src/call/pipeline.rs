@@ -2,9 +2,10 @@
 //! output, record.
 //!
 //! ```text
-//! admit         tenant known? target parses? the version: the tenant's pin, the call's
-//!               requirement, the highest enabled; the tenant admits its plugin (enabled,
-//!               specialty practised); the function exists; the input fits the size limit
+//! admit         tenant known? target parses? plugin enabled by the tenant? the version: the
+//!               tenant's pin, the call's requirement, the highest enabled; the tenant practises
+//!               its specialty; the function exists; the input fits the size limit; the
+//!               tenant's quota of calls to the plugin has a call left
 //! check input   the function's input schema, when the host has schemas (JSON parsed once)
 //! invoke        an instance of this tenant (bounded pool: waits, then `busy`), Extism under
 //!               memory pages, timeout and fuel; host functions check the grant again
@@ -16,7 +17,7 @@
 //! A call that hit a resource limit also emits a `resource_exceeded` lifecycle event.
 
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use serde::Serialize;
 use serde::de::{DeserializeOwned, IgnoredAny};
@@ -26,6 +27,7 @@ use serde_json::error::Category;
 use super::record::CallFacts;
 use super::{Receipt, Target};
 use crate::audit::now_rfc3339;
+use crate::metrics::CallObservation;
 use crate::registry::LifecycleEvent;
 use crate::services::CallScope;
 use crate::{CallContext, CallError, Host};
@@ -150,6 +152,13 @@ impl Host {
                 problem,
             })?;
             facts.plugin = target.plugin().to_owned();
+            // Before any version is looked at: a tenant learns nothing of plugins it does not use.
+            if !tenant.enables(target.plugin()) {
+                return Err(CallError::NotEnabled {
+                    tenant: tenant.id.clone(),
+                    plugin: target.plugin().to_owned(),
+                });
+            }
             let plugin = self.shared.registry.read(|s| s.resolve(tenant, &target))?;
             facts.answered = Some(Arc::clone(&plugin));
             let site = || plugin.site(function);
@@ -161,6 +170,17 @@ impl Host {
                     denial,
                 })?;
             plugin.admit(function, input)?;
+            let quota = self.policy().quota(plugin.name());
+            self.shared
+                .services
+                .quotas
+                .take(&tenant.id, plugin.name(), "", quota.calls, quota.period)
+                .map_err(|retry_after| CallError::QuotaExceeded {
+                    site: site(),
+                    limit: quota.calls,
+                    period: quota.period,
+                    retry_after,
+                })?;
 
             // Check the input.
             let schemas = plugin.schemas(function);
@@ -181,6 +201,8 @@ impl Host {
             // Invoke.
             let scope = Arc::new(CallScope {
                 tenant: tenant.id.clone(),
+                plugin: plugin.name().to_owned(),
+                quota,
                 specialty: plugin.info().specialty.clone(),
                 granted: self.policy().tenant_grants(tenant, plugin.name()),
                 services: Arc::clone(&self.shared.services),
@@ -217,7 +239,20 @@ impl Host {
 
         // Record.
         let (record, answered) = facts.into_record(result.as_ref().err());
+        let appending = Instant::now();
         let appended = self.shared.services.audit.append(&record);
+        let metrics = &self.shared.metrics;
+        metrics.observe_audit_append(appending.elapsed());
+        metrics.observe_call(&CallObservation {
+            tenant: &record.tenant,
+            answered: answered
+                .as_deref()
+                .map(|p| (p, p.info().function(function).is_some())),
+            function,
+            outcome: record.outcome.as_str(),
+            error_kind: record.error_kind.as_deref(),
+            duration: Duration::from_micros(record.duration_us),
+        });
         if let Some(plugin) = answered {
             // The version may have been replaced meanwhile: freeing it is not this call's work.
             self.release(plugin);

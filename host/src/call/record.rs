@@ -81,11 +81,13 @@ fn outcome(error: &CallError) -> Outcome {
         | CallError::Timeout { .. }
         | CallError::OutOfFuel { .. }
         | CallError::MemoryLimit { .. } => Outcome::LimitExceeded,
+        CallError::QuotaExceeded { .. } => Outcome::QuotaExceeded,
         CallError::Plugin { .. } => Outcome::PluginError,
         CallError::Trap { .. } => Outcome::Trap,
         CallError::InvalidOutput { .. } | CallError::OutputSchema { .. } => Outcome::InvalidOutput,
         CallError::UnknownTenant { .. }
         | CallError::NoTenant
+        | CallError::NotEnabled { .. }
         | CallError::InvalidTarget { .. }
         | CallError::PluginNotFound { .. }
         | CallError::NoMatchingVersion { .. }

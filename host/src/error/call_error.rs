@@ -55,6 +55,15 @@ pub enum CallError {
         /// What is wrong with it.
         problem: TargetProblem,
     },
+    /// The tenant has not enabled a plugin of that name (whether or not one is installed: a
+    /// tenant learns nothing of the plugins it does not use).
+    #[error("tenant `{tenant}` has not enabled plugin `{plugin}`")]
+    NotEnabled {
+        /// The calling tenant.
+        tenant: String,
+        /// The plugin asked for.
+        plugin: String,
+    },
     /// No version of that plugin is installed.
     #[error("plugin `{plugin}` is not installed")]
     PluginNotFound {
@@ -161,6 +170,23 @@ pub enum CallError {
         /// How long the call waited.
         waited: Duration,
     },
+    /// The tenant used up its quota of calls to this plugin for the period. Retryable after
+    /// `retry_after`; the call did not run and took no instance.
+    #[error(
+        "{site}: quota exceeded: {limit} calls per {} s for this tenant; retry in {} ms",
+        period.as_secs(),
+        retry_after.as_millis().max(1)
+    )]
+    QuotaExceeded {
+        /// The call.
+        site: CallSite,
+        /// Calls allowed per period.
+        limit: u32,
+        /// The period.
+        period: Duration,
+        /// When the next call would pass.
+        retry_after: Duration,
+    },
     /// A fresh instance could not be created.
     #[error("{site}: could not instantiate the module: {message}")]
     Instantiation {
@@ -251,6 +277,7 @@ impl CallError {
             | Self::InvalidInput { site, .. }
             | Self::InputSchema { site, .. }
             | Self::Busy { site, .. }
+            | Self::QuotaExceeded { site, .. }
             | Self::Instantiation { site, .. }
             | Self::Timeout { site, .. }
             | Self::OutOfFuel { site, .. }
@@ -263,10 +290,20 @@ impl CallError {
         }
     }
 
-    /// Whether the same call may succeed if made again unchanged: only [`CallError::Busy`],
-    /// which did not run.
+    /// Whether the same call may succeed if made again unchanged, later: [`CallError::Busy`]
+    /// and [`CallError::QuotaExceeded`], which did not run.
     pub fn is_retryable(&self) -> bool {
-        matches!(self, Self::Busy { .. })
+        matches!(self, Self::Busy { .. } | Self::QuotaExceeded { .. })
+    }
+
+    /// How long to wait before retrying, when the host knows: the quota's next cell, or (for
+    /// `busy`) the time the call already waited for an instance.
+    pub fn retry_after(&self) -> Option<Duration> {
+        match self {
+            Self::QuotaExceeded { retry_after, .. } => Some(*retry_after),
+            Self::Busy { waited, .. } => Some(*waited),
+            _ => None,
+        }
     }
 
     /// Whether the call hit one of the host's resource limits (time, fuel, memory, instances):
@@ -286,6 +323,7 @@ impl CallError {
         match self {
             Self::UnknownTenant { .. } => "unknown_tenant",
             Self::NoTenant => "no_tenant",
+            Self::NotEnabled { .. } => "plugin_not_enabled",
             Self::InvalidTarget { .. } => "invalid_target",
             Self::PluginNotFound { .. } => "plugin_not_found",
             Self::NoMatchingVersion { .. } => "no_matching_version",
@@ -298,6 +336,7 @@ impl CallError {
             Self::InputSchema { .. } => "input_schema",
             Self::InputSerialization { .. } => "input_serialization",
             Self::Busy { .. } => "busy",
+            Self::QuotaExceeded { .. } => "quota_exceeded",
             Self::Instantiation { .. } => "instantiation",
             Self::Timeout { .. } => "timeout",
             Self::OutOfFuel { .. } => "out_of_fuel",

@@ -28,11 +28,20 @@
 //! min_idle = 0                             # pre-instantiated and warmed up at install
 //! max_idle_total = 64                      # idle instances over the whole host (LRU beyond)
 //!
+//! [quotas]                                 # per tenant × plugin, unless it has its own
+//! calls = 1000                             # calls per period (0: none); beyond: quota_exceeded
+//! period_seconds = 60
+//! get_patient_per_call = 50                # host functions: uses in one call…
+//! get_patient_per_period = 3000            # …and per tenant × plugin per period (0: no limit)
+//! encrypt_phi_per_call = 100
+//! encrypt_phi_per_period = 6000
+//!
 //! [plugins.lgpd-analyzer]
 //! sha256 = "…"                             # pin (optional); a list for versions side by side
 //! grants = ["audit_log"]
 //! limits = { timeout_ms = 2000 }           # overrides field by field
 //! pool = { min_idle = 1 }                  # overrides field by field
+//! quotas = { calls = 600 }                 # overrides field by field
 //!
 //! [tenants.clinica-horizonte]
 //! name = "Clínica Horizonte"
@@ -54,6 +63,7 @@ use super::{PhiKeyConfig, PhiKeySource, PluginPolicy, Policy};
 use crate::Limits;
 use crate::ids::is_valid_id;
 use crate::instances::{DEFAULT_MAX_IDLE_TOTAL, PoolLimits};
+use crate::quota::{CallQuota, HostFunctionQuota};
 use crate::registry::VersionRequirement;
 use crate::signature::TrustedKey;
 
@@ -102,6 +112,8 @@ struct RawPolicy {
     limits: RawLimits,
     #[serde(default)]
     pool: RawPool,
+    #[serde(default)]
+    quotas: RawQuota,
     #[serde(default)]
     plugins: BTreeMap<String, RawPlugin>,
     #[serde(default)]
@@ -175,6 +187,49 @@ struct RawPlugin {
     limits: RawLimits,
     #[serde(default)]
     pool: RawPoolLimits,
+    #[serde(default)]
+    quotas: RawQuota,
+}
+
+#[derive(Debug, Default, Clone, Copy, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawQuota {
+    calls: Option<u32>,
+    period_seconds: Option<u64>,
+    get_patient_per_call: Option<u32>,
+    get_patient_per_period: Option<u32>,
+    encrypt_phi_per_call: Option<u32>,
+    encrypt_phi_per_period: Option<u32>,
+}
+
+impl RawQuota {
+    fn over(self, base: &CallQuota) -> CallQuota {
+        let mut quota = base.clone();
+        quota.calls = self.calls.unwrap_or(base.calls);
+        quota.period = self.period_seconds.map_or(base.period, Duration::from_secs);
+        for (capability, per_call, per_period) in [
+            (
+                Capability::ReadPatient,
+                self.get_patient_per_call,
+                self.get_patient_per_period,
+            ),
+            (
+                Capability::EncryptPhi,
+                self.encrypt_phi_per_call,
+                self.encrypt_phi_per_period,
+            ),
+        ] {
+            let old = base.host_function(capability);
+            quota.host_functions.insert(
+                capability,
+                HostFunctionQuota {
+                    per_call: per_call.unwrap_or(old.per_call),
+                    per_period: per_period.unwrap_or(old.per_period),
+                },
+            );
+        }
+        quota
+    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -231,6 +286,8 @@ pub(super) fn parse(text: &str, origin: &str, base: &Path) -> Result<Policy, Pol
     check_limits(&default_limits, "[limits]").map_err(bad)?;
     let default_pool = raw.pool.limits.over(PoolLimits::default());
     check_pool(&default_pool, "[pool]").map_err(bad)?;
+    let default_quota = raw.quotas.over(&CallQuota::default());
+    check_quota(&default_quota, "[quotas]").map_err(bad)?;
     let mut plugins = BTreeMap::new();
     for (name, plugin) in raw.plugins {
         if !is_valid_id(&name) {
@@ -255,6 +312,8 @@ pub(super) fn parse(text: &str, origin: &str, base: &Path) -> Result<Policy, Pol
         check_limits(&limits, &format!("[plugins.{name}.limits]")).map_err(bad)?;
         let pool = plugin.pool.over(default_pool);
         check_pool(&pool, &format!("[plugins.{name}.pool]")).map_err(bad)?;
+        let quota = plugin.quotas.over(&default_quota);
+        check_quota(&quota, &format!("[plugins.{name}.quotas]")).map_err(bad)?;
         plugins.insert(
             name,
             PluginPolicy {
@@ -262,6 +321,7 @@ pub(super) fn parse(text: &str, origin: &str, base: &Path) -> Result<Policy, Pol
                 grants: plugin.grants,
                 limits,
                 pool,
+                quota,
             },
         );
     }
@@ -375,6 +435,7 @@ pub(super) fn parse(text: &str, origin: &str, base: &Path) -> Result<Policy, Pol
         allow_unlisted_plugins: raw.allow_unlisted_plugins,
         default_limits,
         default_pool,
+        default_quota,
         max_idle_total: raw.pool.max_idle_total.unwrap_or(DEFAULT_MAX_IDLE_TOTAL),
         trusted_keys,
         require_signatures: raw.signatures.require,
@@ -382,6 +443,13 @@ pub(super) fn parse(text: &str, origin: &str, base: &Path) -> Result<Policy, Pol
         patients_db: raw.storage.patients_db.map(|p| base.join(p)),
         phi_key,
     })
+}
+
+fn check_quota(quota: &CallQuota, table: &str) -> Result<(), String> {
+    if quota.period.is_zero() {
+        return Err(format!("{table} period_seconds must be positive"));
+    }
+    Ok(())
 }
 
 fn check_pool(pool: &PoolLimits, table: &str) -> Result<(), String> {
@@ -436,11 +504,15 @@ mod tests {
             [pool]
             max_instances = 3
             max_idle_total = 10
+            [quotas]
+            calls = 10
+            get_patient_per_call = 3
             [plugins.p]
             sha256 = "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
             grants = ["audit_log", "encrypt_phi"]
             limits = { fuel = 0 }
             pool = { min_idle = 1, queue_timeout_ms = 250 }
+            quotas = { period_seconds = 1, encrypt_phi_per_period = 0 }
             [plugins.q]
             sha256 = ["ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad", "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1"]
             [tenants.a]
@@ -465,6 +537,17 @@ mod tests {
         );
         assert_eq!(policy.pool_limits("q").min_idle, 0);
         assert_eq!(policy.max_idle_total, 10);
+        let quota = policy.quota("p");
+        assert_eq!((quota.calls, quota.period), (10, Duration::from_secs(1)));
+        assert_eq!(
+            quota.host_function(Capability::ReadPatient),
+            HostFunctionQuota {
+                per_call: 3,
+                per_period: 3_000
+            }
+        );
+        assert_eq!(quota.host_function(Capability::EncryptPhi).per_period, 0);
+        assert_eq!(policy.quota("q").period, Duration::from_secs(60));
         assert_eq!(policy.limits("unlisted").fuel, Limits::default().fuel);
         let a = policy.tenant("a").expect("tenant a");
         assert_eq!(a.name, "a");

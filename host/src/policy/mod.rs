@@ -27,6 +27,7 @@ pub use tenant::{Denial, Tenant};
 
 use crate::Limits;
 use crate::instances::{DEFAULT_MAX_IDLE_TOTAL, PoolLimits};
+use crate::quota::CallQuota;
 use crate::signature::TrustedKey;
 
 /// The tenant of [`Policy::open`].
@@ -44,6 +45,8 @@ pub struct PluginPolicy {
     pub limits: Limits,
     /// The bounds of each tenant's pool of each of its versions.
     pub pool: PoolLimits,
+    /// How often each tenant may call it, and how often it may use host functions.
+    pub quota: CallQuota,
 }
 
 /// Where the PHI key comes from (never the key itself).
@@ -79,6 +82,8 @@ pub struct Policy {
     pub default_limits: Limits,
     /// The pool bounds of plugins without bounds of their own.
     pub default_pool: PoolLimits,
+    /// The quotas of plugins without quotas of their own.
+    pub default_quota: CallQuota,
     /// Idle instances kept over every tenant and version; past it, the least recently used
     /// goes.
     pub max_idle_total: usize,
@@ -96,7 +101,8 @@ pub struct Policy {
 
 impl Policy {
     /// The policy of a host built without one: tenant `local` may call every plugin, every
-    /// plugin loads with no grants and default limits, audit records stay in memory.
+    /// plugin loads with no grants and default limits, no quota applies, audit records stay in
+    /// memory.
     pub fn open() -> Self {
         let local = Tenant {
             id: LOCAL_TENANT.to_owned(),
@@ -113,6 +119,7 @@ impl Policy {
             allow_unlisted_plugins: true,
             default_limits: Limits::default(),
             default_pool: PoolLimits::default(),
+            default_quota: CallQuota::unlimited(),
             max_idle_total: DEFAULT_MAX_IDLE_TOTAL,
             trusted_keys: Vec::new(),
             require_signatures: false,
@@ -169,6 +176,13 @@ impl Policy {
         self.plugins
             .get(plugin)
             .map_or(self.default_pool, |p| p.pool)
+    }
+
+    /// The quotas of `plugin`.
+    pub fn quota(&self, plugin: &str) -> CallQuota {
+        self.plugins
+            .get(plugin)
+            .map_or_else(|| self.default_quota.clone(), |p| p.quota.clone())
     }
 
     /// The capabilities `tenant` grants `plugin`: the tenant's own list when it has one for the

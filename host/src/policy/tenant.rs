@@ -64,9 +64,14 @@ impl Denial {
 }
 
 impl Tenant {
+    /// Whether this tenant enabled the plugin of that name.
+    pub fn enables(&self, plugin: &str) -> bool {
+        self.plugins.contains(ANY) || self.plugins.contains(plugin)
+    }
+
     /// Whether this tenant may call the plugin `info` describes.
     pub fn admits(&self, info: &PluginInfo) -> Result<(), Denial> {
-        if !self.plugins.contains(ANY) && !self.plugins.contains(&info.name) {
+        if !self.enables(&info.name) {
             return Err(Denial::PluginNotEnabled);
         }
         if !self.specialties.contains(ANY) && !self.specialties.contains(&info.specialty) {

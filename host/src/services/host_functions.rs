@@ -23,6 +23,7 @@ use serde::de::DeserializeOwned;
 
 use super::Services;
 use crate::audit::{HostCallRecord, PluginEvent, is_valid_event_name, mask_event_message};
+use crate::quota::CallQuota;
 
 /// Events one call may log with `audit_log`: enough for any plugin's milestones, too few to
 /// smuggle data out through the audit trail.
@@ -33,6 +34,10 @@ pub const MAX_AUDIT_EVENTS_PER_CALL: usize = 32;
 pub(crate) struct CallScope {
     /// The calling tenant.
     pub tenant: String,
+    /// The plugin called.
+    pub plugin: String,
+    /// Its quotas, host functions' among them.
+    pub quota: CallQuota,
     /// The plugin's specialty (consent is per specialty).
     pub specialty: String,
     /// What the tenant grants this plugin.
@@ -141,6 +146,7 @@ fn dispatch(
             ),
         ));
     }
+    check_quota(scope, capability)?;
     match capability {
         Capability::AuditLog => audit_log(scope, parse(request, capability)?).and_then(to_value),
         Capability::ReadPatient => {
@@ -150,6 +156,48 @@ fn dispatch(
             encrypt_phi(scope, parse(request, capability)?).and_then(to_value)
         }
     }
+}
+
+/// The host function's quota: its uses in this call (those already logged), then its uses by
+/// this tenant × plugin in the period.
+fn check_quota(scope: &CallScope, capability: Capability) -> Result<(), HostFnError> {
+    let quota = scope.quota.host_function(capability);
+    let name = capability.host_function();
+    if quota.per_call > 0 {
+        let used = scope
+            .log()
+            .host_calls
+            .iter()
+            .filter(|c| c.function == name)
+            .count();
+        if used >= quota.per_call as usize {
+            return Err(refuse(
+                HostFnErrorCode::QuotaExceeded,
+                format!("`{name}` may be used {} times in one call", quota.per_call),
+            ));
+        }
+    }
+    scope
+        .services
+        .quotas
+        .take(
+            &scope.tenant,
+            &scope.plugin,
+            name,
+            quota.per_period,
+            scope.quota.period,
+        )
+        .map_err(|retry_after| {
+            refuse(
+                HostFnErrorCode::QuotaExceeded,
+                format!(
+                    "`{name}` may be used {} times per {} s for this tenant; retry in {} ms",
+                    quota.per_period,
+                    scope.quota.period.as_secs(),
+                    retry_after.as_millis().max(1)
+                ),
+            )
+        })
 }
 
 /// `audit_log`: the event joins the call's record, its message masked (digits of identifiers,

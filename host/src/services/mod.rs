@@ -15,6 +15,8 @@ pub use host_functions::MAX_AUDIT_EVENTS_PER_CALL;
 pub(crate) use host_functions::{CallScope, ScopeLog, host_function};
 
 use audit::AuditSink;
+
+use crate::quota::QuotaLedger;
 use patients::PatientStore;
 use phi::PhiKeyring;
 
@@ -27,4 +29,6 @@ pub(crate) struct Services {
     pub keyring: Option<PhiKeyring>,
     /// Where every call's record goes.
     pub audit: Arc<dyn AuditSink>,
+    /// Rate state of the quotas (calls, and host functions).
+    pub quotas: QuotaLedger,
 }

@@ -20,6 +20,8 @@ pub enum Outcome {
     PluginError,
     /// The call hit a limit: time, fuel, memory or output size.
     LimitExceeded,
+    /// The tenant's quota of calls to the plugin was used up: the call did not run.
+    QuotaExceeded,
     /// The plugin trapped (a wasm runtime fault).
     Trap,
     /// The plugin returned output the host could not accept.
@@ -38,6 +40,7 @@ impl Outcome {
             Self::InvalidInput => "invalid_input",
             Self::PluginError => "plugin_error",
             Self::LimitExceeded => "limit_exceeded",
+            Self::QuotaExceeded => "quota_exceeded",
             Self::Trap => "trap",
             Self::InvalidOutput => "invalid_output",
             Self::Denied => "denied",
@@ -365,6 +368,7 @@ mod tests {
             Outcome::InvalidInput,
             Outcome::PluginError,
             Outcome::LimitExceeded,
+            Outcome::QuotaExceeded,
             Outcome::Trap,
             Outcome::InvalidOutput,
             Outcome::Denied,

@@ -9,17 +9,31 @@ use super::{AuditError, AuditRecord};
 pub trait AuditSink: Send + Sync + std::fmt::Debug {
     /// Appends one record durably; returns its sequence number in this sink.
     fn append(&self, record: &AuditRecord) -> Result<u64, AuditError>;
+
+    /// Whether an append would succeed now, without appending (a service's readiness probe).
+    /// Sinks that cannot tell answer `Ok`.
+    fn check_writable(&self) -> Result<(), AuditError> {
+        Ok(())
+    }
 }
 
 impl<T: AuditSink + ?Sized> AuditSink for Arc<T> {
     fn append(&self, record: &AuditRecord) -> Result<u64, AuditError> {
         (**self).append(record)
     }
+
+    fn check_writable(&self) -> Result<(), AuditError> {
+        (**self).check_writable()
+    }
 }
 
 impl<T: AuditSink + ?Sized> AuditSink for Box<T> {
     fn append(&self, record: &AuditRecord) -> Result<u64, AuditError> {
         (**self).append(record)
+    }
+
+    fn check_writable(&self) -> Result<(), AuditError> {
+        (**self).check_writable()
     }
 }
 

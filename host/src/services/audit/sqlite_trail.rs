@@ -289,6 +289,17 @@ fn read_head(conn: &Connection, path: &str) -> Result<(u64, String), AuditError>
 }
 
 impl AuditSink for SqliteAuditTrail {
+    /// Takes the database's write lock and gives it back at once: the file is there, writable,
+    /// and not held by another writer past the busy timeout.
+    fn check_writable(&self) -> Result<(), AuditError> {
+        let mut conn = self.connection();
+        let tx = conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(db(&self.path))?;
+        read_head(&tx, &self.path)?;
+        tx.rollback().map_err(db(&self.path))
+    }
+
     fn append(&self, record: &AuditRecord) -> Result<u64, AuditError> {
         let mut conn = self.connection();
         let tx = conn

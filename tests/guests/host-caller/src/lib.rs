@@ -8,6 +8,7 @@
 //! |---|---|---|
 //! | `log` | `{"event", "message"}` | `audit_log` |
 //! | `patient` | `{"patient_id"}` | `get_patient` |
+//! | `patients` | `{"patient_ids": […]}` | `get_patient`, once per id (a list of replies) |
 //! | `encrypt` | `{"plaintext"}` | `encrypt_phi` |
 
 use medplug_pdk::{ABI_VERSION, Capability, FunctionInfo, PluginError, PluginInfo, SchemaId};
@@ -29,7 +30,12 @@ pub fn plugin_info() -> PluginInfo {
         abi_version: ABI_VERSION,
         specialty: "dermatology".to_owned(),
         description: "calls each host function and returns the reply".to_owned(),
-        functions: vec![function("log"), function("patient"), function("encrypt")],
+        functions: vec![
+            function("log"),
+            function("patient"),
+            function("patients"),
+            function("encrypt"),
+        ],
         capabilities: Capability::ALL.to_vec(),
     }
 }
@@ -72,6 +78,22 @@ mod wasm {
         reply(medplug_pdk::host::get_patient(field(&input, "patient_id")?))
     }
 
+    /// `get_patient` for each of `patient_ids`, in order.
+    pub fn patients(input: Value) -> Result<Value, PluginError> {
+        let ids = input
+            .get("patient_ids")
+            .and_then(Value::as_array)
+            .ok_or_else(|| PluginError::invalid_input("`patient_ids` must be a list"))?;
+        let mut replies = Vec::with_capacity(ids.len());
+        for id in ids {
+            let id = id
+                .as_str()
+                .ok_or_else(|| PluginError::invalid_input("a patient id must be a string"))?;
+            replies.push(reply(medplug_pdk::host::get_patient(id))?);
+        }
+        Ok(Value::Array(replies))
+    }
+
     /// `encrypt_phi(plaintext)`.
     pub fn encrypt(input: Value) -> Result<Value, PluginError> {
         reply(medplug_pdk::host::encrypt_phi(field(&input, "plaintext")?))
@@ -85,6 +107,7 @@ mod exports {
         describe: crate::plugin_info,
         log: crate::wasm::log,
         patient: crate::wasm::patient,
+        patients: crate::wasm::patients,
         encrypt: crate::wasm::encrypt,
     }
 }

@@ -1,0 +1,14 @@
+//! Quotas: how often a tenant may call a plugin, and how often a plugin may use a host function
+//! for it — limits in the policy ([`CallQuota`]), rate state per tenant × plugin ([`QuotaLedger`],
+//! GCRA rate limiting by `governor`).
+//!
+//! The design documents give a plugin 1,000 calls a minute, and a per-call and per-minute limit
+//! on database queries, which here is `get_patient` (LGPD Art. 6 III: no more processing than
+//! the purpose needs). A call over its quota is refused before it takes an instance, audited
+//! with the outcome `quota_exceeded`, and told when it may retry.
+
+mod ledger;
+mod limits;
+
+pub(crate) use ledger::QuotaLedger;
+pub use limits::{CallQuota, HostFunctionQuota};
