@@ -149,13 +149,10 @@ fn get_patient_returns_only_the_callers_patients_with_consent_for_the_specialty(
             "sex": "female"
         }})
     );
-    // Another clinic's patient.
+    // Another clinic's patient: exactly as a patient that does not exist.
     assert_eq!(
         patient(&host, "clinica-horizonte", "CS-0001")?,
-        json!({ "error": {
-            "code": "denied",
-            "message": "patient `CS-0001` is not a patient of tenant `clinica-horizonte`"
-        }})
+        json!({ "error": { "code": "not_found", "message": "no patient `CS-0001`" }})
     );
     // A patient of this clinic without consent for dermatology.
     assert_eq!(
@@ -166,15 +163,15 @@ fn get_patient_returns_only_the_callers_patients_with_consent_for_the_specialty(
         }})
     );
     assert_eq!(
-        patient(&host, "clinica-horizonte", "XX-9999")?["error"]["code"],
-        "not_found"
+        patient(&host, "clinica-horizonte", "XX-9999")?,
+        json!({ "error": { "code": "not_found", "message": "no patient `XX-9999`" }})
     );
     let outcomes: Vec<String> = audit
         .records()?
         .iter()
         .flat_map(|r| r.record.host_calls.iter().map(|c| c.outcome.clone()))
         .collect();
-    assert_eq!(outcomes, ["ok", "denied", "denied", "not_found"]);
+    assert_eq!(outcomes, ["ok", "not_found", "denied", "not_found"]);
     Ok(())
 }
 

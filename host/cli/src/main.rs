@@ -12,6 +12,11 @@
 //! medplug patients seed                             write the demo patients into the store
 //! medplug phi-key new FILE                          a new AES-256 key file for encrypt_phi
 //! medplug signing-key new FILE                      a new ed25519 key for `build-plugins --sign`
+//! medplug serve [--listen ADDR] [--watch] [--metrics-listen ADDR] [--workers N]
+//!                                                   the HTTP service, until SIGTERM or Ctrl-C
+//! medplug tenant-key new TENANT [--label L] | revoke ID | list
+//!                                                   the service's API keys (hashes only)
+//! medplug admin-key new [--label L]                 a key for the service's /v1/admin endpoints
 //! ```
 //! Plugins come from `--plugins DIR`, else `$MEDPLUG_PLUGINS`, else `target/plugins`; their
 //! JSON Schemas from `DIR/schemas` (`--no-schemas` skips validation). The policy comes from
@@ -69,6 +74,18 @@ enum Command {
         #[command(subcommand)]
         command: commands::keys::Command,
     },
+    /// Serve the plugins over HTTP: tenant API keys, quotas, metrics, graceful shutdown.
+    Serve(commands::serve::Args),
+    /// The HTTP service's tenant API keys.
+    TenantKey {
+        #[command(subcommand)]
+        command: commands::api_keys::TenantCommand,
+    },
+    /// The HTTP service's administrator keys.
+    AdminKey {
+        #[command(subcommand)]
+        command: commands::api_keys::AdminCommand,
+    },
 }
 
 fn main() -> ExitCode {
@@ -83,6 +100,9 @@ fn main() -> ExitCode {
         Command::Patients { command } => commands::patients::run(globals, command),
         Command::PhiKey { command } => commands::keys::phi_key(command),
         Command::SigningKey { command } => commands::keys::signing_key(command),
+        Command::Serve(args) => commands::serve::run(globals, args),
+        Command::TenantKey { command } => commands::api_keys::tenant(globals, command),
+        Command::AdminKey { command } => commands::api_keys::admin(globals, command),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

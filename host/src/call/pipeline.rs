@@ -28,7 +28,9 @@ use super::record::CallFacts;
 use super::{Receipt, Target};
 use crate::audit::now_rfc3339;
 use crate::metrics::CallObservation;
+use crate::policy::Tenant;
 use crate::registry::LifecycleEvent;
+use crate::registry::PluginVersion;
 use crate::services::CallScope;
 use crate::{CallContext, CallError, Host};
 
@@ -141,34 +143,10 @@ impl Host {
         let mut facts = CallFacts::new(context, target, function, input);
         let result = (|| {
             // Admit.
-            let tenant =
-                self.policy()
-                    .tenant(&context.tenant)
-                    .ok_or_else(|| CallError::UnknownTenant {
-                        tenant: context.tenant.chars().take(64).collect(),
-                    })?;
-            let target: Target = target.parse().map_err(|problem| CallError::InvalidTarget {
-                target: target.chars().take(64).collect(),
-                problem,
-            })?;
-            facts.plugin = target.plugin().to_owned();
-            // Before any version is looked at: a tenant learns nothing of plugins it does not use.
-            if !tenant.enables(target.plugin()) {
-                return Err(CallError::NotEnabled {
-                    tenant: tenant.id.clone(),
-                    plugin: target.plugin().to_owned(),
-                });
-            }
-            let plugin = self.shared.registry.read(|s| s.resolve(tenant, &target))?;
+            let tenant = self.tenant_of(context)?;
+            let plugin = self.version_for(tenant, target, function)?;
             facts.answered = Some(Arc::clone(&plugin));
             let site = || plugin.site(function);
-            tenant
-                .admits(plugin.info())
-                .map_err(|denial| CallError::Denied {
-                    tenant: tenant.id.clone(),
-                    site: site(),
-                    denial,
-                })?;
             plugin.admit(function, input)?;
             let quota = self.policy().quota(plugin.name());
             self.shared
@@ -279,6 +257,58 @@ impl Host {
                 Err(error)
             }
         }
+    }
+}
+
+impl Host {
+    /// The tenant of `context`, from the policy.
+    fn tenant_of(&self, context: &CallContext) -> Result<&Tenant, CallError> {
+        self.policy()
+            .tenant(&context.tenant)
+            .ok_or_else(|| CallError::UnknownTenant {
+                tenant: context.tenant.chars().take(64).collect(),
+            })
+    }
+
+    /// The version that answers `tenant`'s calls to `target`: the target parses, the tenant
+    /// enabled the plugin (checked before any version is looked at, so that a tenant learns
+    /// nothing of plugins it does not use), the tenant's pin and the call's requirement choose
+    /// the highest enabled version, and the tenant practises its specialty.
+    fn version_for(
+        &self,
+        tenant: &Tenant,
+        target: &str,
+        function: &str,
+    ) -> Result<Arc<PluginVersion>, CallError> {
+        let parsed: Target = target.parse().map_err(|problem| CallError::InvalidTarget {
+            target: target.chars().take(64).collect(),
+            problem,
+        })?;
+        if !tenant.enables(parsed.plugin()) {
+            return Err(CallError::NotEnabled {
+                tenant: tenant.id.clone(),
+                plugin: parsed.plugin().to_owned(),
+            });
+        }
+        let plugin = self.shared.registry.read(|s| s.resolve(tenant, &parsed))?;
+        tenant
+            .admits(plugin.info())
+            .map_err(|denial| CallError::Denied {
+                tenant: tenant.id.clone(),
+                site: plugin.site(function),
+                denial,
+            })?;
+        Ok(plugin)
+    }
+
+    /// The version that would answer `context`'s calls to `target`, by the same rules as a
+    /// call, without calling it (the HTTP service's `GET /v1/plugins/{plugin}`).
+    pub fn plugin_for(
+        &self,
+        context: &CallContext,
+        target: &str,
+    ) -> Result<Arc<PluginVersion>, CallError> {
+        self.version_for(self.tenant_of(context)?, target, "describe")
     }
 }
 

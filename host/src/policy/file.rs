@@ -7,6 +7,7 @@
 //! [storage]                                # paths relative to this file
 //! audit_db = "medplug-audit.db"            # SQLite audit trail (absent: in memory)
 //! patients_db = "medplug-patients.db"      # SQLite patient store (absent: none)
+//! api_keys = "medplug-api-keys.json"       # the HTTP service's key hashes (`medplug tenant-key`)
 //!
 //! [phi_key]                                # for encrypt_phi: `file` or `env`, never the key
 //! id = "demo-2026-11"
@@ -125,6 +126,7 @@ struct RawPolicy {
 struct RawStorage {
     audit_db: Option<PathBuf>,
     patients_db: Option<PathBuf>,
+    api_keys: Option<PathBuf>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -441,6 +443,7 @@ pub(super) fn parse(text: &str, origin: &str, base: &Path) -> Result<Policy, Pol
         require_signatures: raw.signatures.require,
         audit_db: raw.storage.audit_db.map(|p| base.join(p)),
         patients_db: raw.storage.patients_db.map(|p| base.join(p)),
+        api_keys: raw.storage.api_keys.map(|p| base.join(p)),
         phi_key,
     })
 }

@@ -97,6 +97,8 @@ pub struct Policy {
     pub patients_db: Option<PathBuf>,
     /// The PHI key for `encrypt_phi`.
     pub phi_key: Option<PhiKeyConfig>,
+    /// Where the HTTP service keeps its API keys' hashes (`medplug tenant-key` writes them).
+    pub api_keys: Option<PathBuf>,
 }
 
 impl Policy {
@@ -126,6 +128,7 @@ impl Policy {
             audit_db: None,
             patients_db: None,
             phi_key: None,
+            api_keys: None,
         }
     }
 

@@ -138,8 +138,8 @@ impl PluginVersion {
         }
     }
 
-    /// The compiled schemas of `function`, when the host validates.
-    pub(crate) fn schemas(&self, function: &str) -> Option<&FunctionSchemas> {
+    /// The schemas of `function`, when the host validates.
+    pub fn schemas(&self, function: &str) -> Option<&FunctionSchemas> {
         self.schemas.get(function)
     }
 

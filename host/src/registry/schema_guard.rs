@@ -83,6 +83,9 @@ pub struct SchemaViolationItem {
     pub pointer: String,
     /// jsonschema's message, e.g. `"shout" is not one of "mask", "tag" or "pseudonym"`.
     pub message: String,
+    /// The same without the offending value, e.g. `value is not one of "mask", "tag" or
+    /// "pseudonym"`: what a service answers, so that no input is echoed.
+    pub masked: String,
 }
 
 impl fmt::Display for SchemaViolation {
@@ -117,17 +120,22 @@ impl fmt::Display for SchemaViolationItem {
 
 impl SchemaViolationItem {
     fn new(error: &ValidationError<'_>) -> Self {
+        let cut = |mut message: String| {
+            if let Some((cut, _)) = message.char_indices().nth(MAX_MESSAGE_CHARS) {
+                message.truncate(cut);
+                message.push('…');
+            }
+            message
+        };
+        let masked = cut(error.masked().to_string());
         let mut message = error.to_string();
         if message.chars().count() > MAX_MESSAGE_CHARS {
-            message = error.masked().to_string();
-        }
-        if let Some((cut, _)) = message.char_indices().nth(MAX_MESSAGE_CHARS) {
-            message.truncate(cut);
-            message.push('…');
+            message.clone_from(&masked);
         }
         Self {
             pointer: error.instance_path().as_str().to_owned(),
-            message,
+            message: cut(message),
+            masked,
         }
     }
 }
@@ -135,6 +143,7 @@ impl SchemaViolationItem {
 /// One compiled schema and its id.
 struct Compiled {
     id: String,
+    schema: Value,
     validator: Validator,
 }
 
@@ -150,6 +159,7 @@ impl Compiled {
         })?;
         Ok(Self {
             id: id.to_owned(),
+            schema: schema.clone(),
             validator,
         })
     }
@@ -237,6 +247,16 @@ impl FunctionSchemas {
         &self.output.id
     }
 
+    /// The input schema, as published.
+    pub fn input_schema(&self) -> &Value {
+        &self.input.schema
+    }
+
+    /// The output schema, as published.
+    pub fn output_schema(&self) -> &Value {
+        &self.output.schema
+    }
+
     /// Checks a call's input against the input schema.
     pub fn check_input(&self, value: &Value) -> Result<(), SchemaViolation> {
         self.input.check(value)
@@ -286,11 +306,16 @@ mod tests {
         schemas().check_input(&value).unwrap_err()
     }
 
-    fn item(pointer: &str, message: &str) -> SchemaViolationItem {
-        SchemaViolationItem {
-            pointer: pointer.into(),
-            message: message.into(),
-        }
+    fn item(pointer: &str, message: &str) -> (String, String) {
+        (pointer.into(), message.into())
+    }
+
+    /// Each error's pointer and message.
+    fn pairs(errors: &[SchemaViolationItem]) -> Vec<(String, String)> {
+        errors
+            .iter()
+            .map(|e| (e.pointer.clone(), e.message.clone()))
+            .collect()
     }
 
     #[test]
@@ -306,7 +331,11 @@ mod tests {
     fn a_wrong_enum_value_names_its_pointer() {
         let v = violation(json!({"content": "x", "mode": "shout"}));
         let expected = r#""shout" is not one of "mask", "tag" or "pseudonym""#;
-        assert_eq!(v.errors, vec![item("/mode", expected)]);
+        assert_eq!(pairs(&v.errors), vec![item("/mode", expected)]);
+        assert_eq!(
+            v.errors[0].masked,
+            r#"value is not one of "mask", "tag" or "pseudonym""#
+        );
         assert_eq!(v.more, 0);
         assert_eq!(
             v.to_string(),
@@ -317,7 +346,10 @@ mod tests {
     #[test]
     fn a_missing_field_is_reported_at_the_root() {
         let v = violation(json!({"content": "x"}));
-        assert_eq!(v.errors, vec![item("", r#""mode" is a required property"#)]);
+        assert_eq!(
+            pairs(&v.errors),
+            vec![item("", r#""mode" is a required property"#)]
+        );
         assert!(v.to_string().contains("at (root): \"mode\""), "{v}");
         let out = schemas().check_output(&json!({})).unwrap_err();
         assert_eq!(out.schema_id, "p/f.output");
@@ -327,7 +359,7 @@ mod tests {
     fn an_additional_property_is_rejected() {
         let v = violation(json!({"content": "x", "mode": "tag", "extra": 1}));
         assert_eq!(
-            v.errors,
+            pairs(&v.errors),
             vec![item(
                 "",
                 "Additional properties are not allowed ('extra' was unexpected)"
@@ -340,7 +372,7 @@ mod tests {
         let v = violation(json!({"content": "x", "mode": "tag",
             "items": [{"x": 1}, {"x": 2}, {"x": -1}]}));
         assert_eq!(
-            v.errors,
+            pairs(&v.errors),
             vec![item("/items/2/x", "-1 is less than the minimum of 0")]
         );
     }
@@ -362,7 +394,7 @@ mod tests {
         let v = violation(json!({"content": 1, "mode": long}));
         assert_eq!(v.errors.len(), 2);
         assert_eq!(
-            v.errors[0],
+            pairs(&v.errors)[0],
             item("/content", r#"1 is not of type "string""#)
         );
         assert_eq!(v.errors[1].pointer, "/mode");

@@ -239,19 +239,14 @@ fn get_patient(
         ));
     };
     let id = &request.patient_id;
+    // Another tenant's patient is answered exactly as a patient that does not exist: a plugin
+    // (and through it a caller) learns nothing of other clinics' patients.
+    let not_found = || refuse(HostFnErrorCode::NotFound, format!("no patient `{id}`"));
     let record = store
         .get(id)
         .map_err(|e| refuse(HostFnErrorCode::Internal, e.to_string()))?
-        .ok_or_else(|| refuse(HostFnErrorCode::NotFound, format!("no patient `{id}`")))?;
-    if record.tenant != scope.tenant {
-        return Err(refuse(
-            HostFnErrorCode::Denied,
-            format!(
-                "patient `{id}` is not a patient of tenant `{}`",
-                scope.tenant
-            ),
-        ));
-    }
+        .filter(|record| record.tenant == scope.tenant)
+        .ok_or_else(not_found)?;
     if !record.has_consent(&scope.specialty) {
         return Err(refuse(
             HostFnErrorCode::Denied,

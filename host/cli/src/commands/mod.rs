@@ -1,5 +1,6 @@
 //! The commands, one file each, and what they share: the global options, the policy, the host.
 
+pub mod api_keys;
 pub mod audit;
 pub mod call;
 pub mod ecg;
@@ -7,6 +8,7 @@ pub mod inspect;
 pub mod keys;
 pub mod list;
 pub mod patients;
+pub mod serve;
 
 use std::path::{Path, PathBuf};
 
@@ -42,14 +44,23 @@ impl Globals {
         }
     }
 
-    /// A host over `--plugins`, under the policy, validating schemas unless told not to.
+    /// A host over `--plugins` for one command: no pre-warmed instances (one call and exit:
+    /// warming every tenant's would only delay it).
     pub fn host(&self) -> Result<Host> {
+        self.build_host(self.policy()?, false)
+    }
+
+    /// A host over `--plugins` for a long-running service, pre-warmed as the policy says.
+    pub fn serving_host(&self, policy: Policy) -> Result<Host> {
+        self.build_host(policy, true)
+    }
+
+    fn build_host(&self, policy: Policy, prewarm: bool) -> Result<Host> {
         let dir = &self.plugins;
-        // One call and exit: pre-warming every tenant's instances would only delay it.
-        let mut builder = Host::builder()
-            .policy(self.policy()?)
-            .plugins_dir(dir)
-            .without_prewarming();
+        let mut builder = Host::builder().policy(policy).plugins_dir(dir);
+        if !prewarm {
+            builder = builder.without_prewarming();
+        }
         if !self.no_schemas {
             builder = builder.schemas_dir(dir.join("schemas"));
         }

@@ -1,0 +1,99 @@
+//! `medplug tenant-key` and `medplug admin-key`: the service's API keys, kept as hashes in the
+//! policy's `[storage] api_keys` file.
+
+use anyhow::{Context, Result, bail};
+use clap::Subcommand;
+use medplug_server::keys::{create_key, list_keys, revoke_key};
+
+use super::Globals;
+
+/// `medplug tenant-key`'s subcommands.
+#[derive(Debug, Subcommand)]
+pub enum TenantCommand {
+    /// Make a key for TENANT; it is printed once, as the last word of the output.
+    New {
+        /// The tenant (from the policy).
+        tenant: String,
+        /// Who holds it: the actor of the audit records of its calls. Default `key-<id>`.
+        #[arg(long)]
+        label: Option<String>,
+    },
+    /// Revoke the key of that id (a running service refuses it within a second).
+    Revoke {
+        /// The key's id (`medplug tenant-key list` shows them).
+        id: String,
+    },
+    /// List every key: id, tenant, label, created, revoked (never the key).
+    List,
+}
+
+/// `medplug admin-key`'s subcommands.
+#[derive(Debug, Subcommand)]
+pub enum AdminCommand {
+    /// Make an administrator's key (for `/v1/admin/…`); printed once, as the last word.
+    New {
+        /// Who holds it. Default `key-<id>`.
+        #[arg(long)]
+        label: Option<String>,
+    },
+}
+
+fn keys_file(globals: &Globals) -> Result<std::path::PathBuf> {
+    globals
+        .policy()?
+        .api_keys
+        .context("the policy has no [storage] api_keys: name the file that keeps key hashes")
+}
+
+/// Runs a `tenant-key` subcommand.
+pub fn tenant(globals: &Globals, command: &TenantCommand) -> Result<()> {
+    let path = keys_file(globals)?;
+    match command {
+        TenantCommand::New { tenant, label } => {
+            if globals.policy()?.tenant(tenant).is_none() {
+                bail!("tenant `{tenant}` is not in the policy");
+            }
+            let (entry, key) = create_key(&path, Some(tenant), label.as_deref())?;
+            println!(
+                "key {} for tenant {tenant} (label {}), hash stored in {}; it is shown only now:\n{key}",
+                entry.id,
+                entry.label,
+                path.display()
+            );
+        }
+        TenantCommand::Revoke { id } => {
+            let entry = revoke_key(&path, id)?;
+            println!("key {} revoked ({})", entry.id, entry.label);
+        }
+        TenantCommand::List => {
+            for entry in list_keys(&path)? {
+                println!(
+                    "{}  {:<20} {:<20} created {}{}",
+                    entry.id,
+                    entry.tenant.as_deref().unwrap_or("(administrator)"),
+                    entry.label,
+                    entry.created,
+                    entry
+                        .revoked
+                        .map(|r| format!("  revoked {r}"))
+                        .unwrap_or_default()
+                );
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Runs an `admin-key` subcommand.
+pub fn admin(globals: &Globals, command: &AdminCommand) -> Result<()> {
+    let AdminCommand::New { label } = command;
+    let path = keys_file(globals)?;
+    let (entry, key) = create_key(&path, None, label.as_deref())?;
+    println!(
+        "administrator's key {} (label {}), hash stored in {}; it is shown only now:\n{key}",
+        entry.id,
+        entry.label,
+        path.display()
+    );
+    Ok(())
+}
