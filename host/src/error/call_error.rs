@@ -184,7 +184,7 @@ pub enum CallError {
         limit: u32,
         /// The period.
         period: Duration,
-        /// When the next call would pass.
+        /// How long until the window has room for the next call.
         retry_after: Duration,
     },
     /// A fresh instance could not be created.
@@ -296,8 +296,8 @@ impl CallError {
         matches!(self, Self::Busy { .. } | Self::QuotaExceeded { .. })
     }
 
-    /// How long to wait before retrying, when the host knows: the quota's next cell, or (for
-    /// `busy`) the time the call already waited for an instance.
+    /// How long to wait before retrying, when the host knows: until the quota's window has room,
+    /// or (for `busy`) the time the call already waited for an instance.
     pub fn retry_after(&self) -> Option<Duration> {
         match self {
             Self::QuotaExceeded { retry_after, .. } => Some(*retry_after),

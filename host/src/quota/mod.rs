@@ -1,6 +1,6 @@
 //! Quotas: how often a tenant may call a plugin, and how often a plugin may use a host function
 //! for it — limits in the policy ([`CallQuota`]), rate state per tenant × plugin ([`QuotaLedger`],
-//! GCRA rate limiting by `governor`).
+//! a sliding window: no interval of one period ever holds more than the limit).
 //!
 //! The design documents give a plugin 1,000 calls a minute, and a per-call and per-minute limit
 //! on database queries, which here is `get_patient` (LGPD Art. 6 III: no more processing than
