@@ -184,10 +184,13 @@ struct Estimate {
     point_estimate: f64,
 }
 
-/// Runs the benchmarks and prints the table.
-pub fn run() -> Result<()> {
+/// Runs the benchmarks and prints the table (with `service_only`, only the service's part).
+pub fn run(service_only: bool) -> Result<()> {
     build_plugins::run(&Options::default())?;
     let sh = crate::shell()?;
+    if service_only {
+        return bench_serve(&sh);
+    }
     let criterion_dir = crate::project_root().join("target/criterion");
     let mut rows = Vec::new();
     let _ = std::fs::remove_dir_all(&criterion_dir); // only this run's figures
@@ -254,6 +257,14 @@ pub fn run() -> Result<()> {
         }
     }
     print_reload_calls(&crate::project_root().join("target/bench-extra/reload_calls.json"))?;
+    println!();
+    bench_serve(&sh)
+}
+
+/// The service benchmark (host/cli/benches/serve.rs): `medplug serve` under load beside the
+/// library; it prints its own table and writes it to target/bench-serve/figures.txt.
+fn bench_serve(sh: &xshell::Shell) -> Result<()> {
+    cmd!(sh, "cargo bench --quiet -p medplug-cli --bench serve").run()?;
     Ok(())
 }
 

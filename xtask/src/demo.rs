@@ -67,6 +67,8 @@ pub fn run() -> Result<()> {
     );
     println!();
     print!("{}", crate::demo_platform::platform_report(&root, &dir)?);
+    println!();
+    print!("{}", crate::demo_service::service_report(&root, &dir)?);
     Ok(())
 }
 

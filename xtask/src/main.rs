@@ -20,8 +20,10 @@ mod demo_ecg;
 mod demo_lesion;
 mod demo_platform;
 mod demo_security;
+mod demo_service;
 mod fetch_mitdb;
 mod schemas;
+mod service;
 mod test;
 mod toolchain;
 
@@ -53,8 +55,13 @@ enum Task {
     Demo,
     /// Everything CI checks: plugins, schemas, fmt, clippy, the whole test suite.
     Test,
-    /// Run the criterion benchmarks and print one table of medians and ratios.
-    Bench,
+    /// Run the criterion benchmarks and the service benchmark; print one table of medians and
+    /// ratios.
+    Bench {
+        /// Only the service benchmark (`medplug serve` under load, beside the library).
+        #[arg(long)]
+        service_only: bool,
+    },
     /// Download MIT-BIH Arrhythmia Database records (.hea, .dat, .atr) from PhysioNet into
     /// target/mitdb, for the ECG tests.
     FetchMitdb(fetch_mitdb::Options),
@@ -70,7 +77,7 @@ fn main() -> Result<()> {
         }),
         Task::Demo => demo::run(),
         Task::Test => test::run(),
-        Task::Bench => bench::run(),
+        Task::Bench { service_only } => bench::run(service_only),
         Task::FetchMitdb(options) => fetch_mitdb::run(&options),
     }
 }

@@ -75,8 +75,18 @@ fn write_open_schemas(schemas: &Path, plugin: &str, functions: &[&str]) -> Resul
 }
 
 impl Service {
-    /// Lays out the directory, then starts `medplug serve` and reads its address.
+    /// Lays out the directory, then starts `medplug serve` and reads its address. The audit
+    /// trail and the patient store are SQLite files in the directory.
     pub fn start(setup: &Setup<'_>) -> Result<Self> {
+        Self::start_with_storage(
+            setup,
+            "audit_db = \"audit.db\"\npatients_db = \"patients.db\"\n",
+        )
+    }
+
+    /// [`start`](Self::start) with `storage` as the `[storage]` table's lines besides
+    /// `api_keys` (empty: the audit trail in memory, no patient store).
+    pub fn start_with_storage(setup: &Setup<'_>, storage: &str) -> Result<Self> {
         let dir = tempfile::tempdir()?;
         let plugins = dir.path().join("plugins");
         let schemas = plugins.join("schemas");
@@ -105,8 +115,7 @@ impl Service {
         std::fs::write(
             dir.path().join("medplug.toml"),
             format!(
-                "[storage]\naudit_db = \"audit.db\"\npatients_db = \"patients.db\"\n\
-                 api_keys = \"api-keys.json\"\n\
+                "[storage]\n{storage}api_keys = \"api-keys.json\"\n\
                  [phi_key]\nid = \"test\"\nenv = \"MEDPLUG_TEST_PHI_KEY\"\n{}",
                 setup.policy
             ),
