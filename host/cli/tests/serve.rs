@@ -218,6 +218,13 @@ fn every_endpoint_answers_and_every_error_is_a_problem() -> Result<()> {
         (404, "function_not_found")
     );
 
+    // A path no endpoint serves is a problem too.
+    let answer = get(&agent, base, "/v2/plugins", Some(&horizonte))?;
+    assert_eq!(
+        (answer.status, problem_code(&answer)?.as_str()),
+        (404, "not_found")
+    );
+
     // 403: a specialty the tenant does not practise; a tenant's key on the admin endpoints.
     let answer = call(&clinic_c, "lgpd-analyzer/analyze", CPF_NOTE)?;
     calls += 1;

@@ -110,6 +110,15 @@ impl Problem {
         )
     }
 
+    /// 404 for a path no endpoint serves.
+    pub fn no_route() -> Self {
+        Self::new(
+            StatusCode::NOT_FOUND,
+            "not_found",
+            "no endpoint has this path; see GET /v1/plugins",
+        )
+    }
+
     /// 413 for a body over the plugin's input limit, read no further than the limit.
     pub fn too_large(limit: usize) -> Self {
         Self::new(
@@ -126,7 +135,11 @@ impl Problem {
             E::InvalidTarget { .. }
             | E::InvalidInput { .. }
             | E::InputSchema { .. }
-            | E::InputSerialization { .. } => StatusCode::BAD_REQUEST,
+            | E::InputSerialization { .. }
+            | E::Plugin {
+                code: ErrorCode::InvalidInput,
+                ..
+            } => StatusCode::BAD_REQUEST,
             E::UnknownTenant { .. } | E::NoTenant => StatusCode::UNAUTHORIZED,
             E::Denied { .. } => StatusCode::FORBIDDEN,
             E::NotEnabled { .. }
@@ -271,6 +284,33 @@ mod tests {
             without_values("`secret` must be a string"),
             "`…` must be a string"
         );
+    }
+
+    #[test]
+    fn a_plugin_that_rejects_its_input_is_a_400_and_one_that_declines_it_a_422() {
+        let site = medplug_host::CallSite {
+            plugin: "p".to_owned(),
+            version: "1.0.0".to_owned(),
+            function: "f".to_owned(),
+        };
+        let answer = |code| {
+            let error = CallError::Plugin {
+                site: site.clone(),
+                code,
+                message: "field `x`".to_owned(),
+            };
+            let problem = Problem::from_call(&error);
+            (problem.status, problem.code)
+        };
+        assert_eq!(
+            answer(ErrorCode::InvalidInput),
+            (400, "invalid_input".to_owned())
+        );
+        assert_eq!(
+            answer(ErrorCode::Unsupported),
+            (422, "unsupported".to_owned())
+        );
+        assert_eq!(answer(ErrorCode::Internal), (500, "internal".to_owned()));
     }
 
     #[test]

@@ -19,6 +19,7 @@ use axum::Router;
 use axum::routing::{delete, get, post};
 
 use crate::App;
+use crate::problem::Problem;
 
 /// Every endpoint; `/metrics` only `with_metrics` (it can have a listener of its own).
 pub fn router(app: Arc<App>, with_metrics: bool) -> Router {
@@ -38,6 +39,7 @@ pub fn router(app: Arc<App>, with_metrics: bool) -> Router {
     // Bodies are capped per route (a plugin's input limit, the admin's module limit), so the
     // framework's default 2 MB cap is off.
     router
+        .fallback(|| async { Problem::no_route() })
         .layer(axum::extract::DefaultBodyLimit::disable())
         .with_state(app)
 }
