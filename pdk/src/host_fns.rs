@@ -17,6 +17,22 @@ use serde::{Deserialize, Serialize};
 /// them for identifiers, LGPD Art. 46).
 pub const MAX_AUDIT_MESSAGE_BYTES: usize = 1024;
 
+/// Events one call may log with `audit_log`: enough for any plugin's milestones, too few to
+/// smuggle data out through the audit trail.
+pub const MAX_AUDIT_EVENTS_PER_CALL: usize = 32;
+
+/// Whether `name` is a valid `audit_log` event name: 1 to 64 bytes of `[a-z0-9_]`, starting with
+/// a letter (`finding`, `phi_detected`, `step2_done`).
+#[must_use]
+pub fn is_valid_event_name(name: &str) -> bool {
+    let bytes = name.as_bytes();
+    (1..=64).contains(&bytes.len())
+        && bytes[0].is_ascii_lowercase()
+        && bytes
+            .iter()
+            .all(|&b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+}
+
 /// `audit_log` request: one event for the call's audit record. Never put PHI here.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]

@@ -8,8 +8,10 @@
 //! - [`host_fns`]: the payloads of the host functions (`audit_log`, `get_patient`, `encrypt_phi`);
 //! - [`lgpd`], [`ecg`], [`lesion`], [`claims`]: the wire types of the reference plugins' functions;
 //! - [`schema`] (feature `schema`): the catalogue of JSON Schemas that `cargo xtask schemas` writes;
-//! - `export_plugin!` and `host` (wasm32 only): export `describe` and the plugin's functions with
-//!   one declaration, and call host functions.
+//! - `export_plugin!` (wasm32 only): export `describe` and the plugin's functions with one
+//!   declaration;
+//! - `host`: call host functions — the host's inside wasm, natively a [`mock::MockHost`]'s, so
+//!   that a plugin's functions are unit-tested unchanged with `cargo test`.
 //!
 //! A plugin keeps its algorithm in plain Rust and touches this crate's guest glue in one file,
 //! `exports.rs`:
@@ -31,6 +33,8 @@ mod guest;
 pub mod host_fns;
 pub mod lesion;
 pub mod lgpd;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod mock;
 #[cfg(feature = "schema")]
 pub mod schema;
 mod schema_id;
@@ -44,6 +48,9 @@ pub use capability::{Capability, EXTISM_ENV_MODULE, HOST_FUNCTION_MODULE};
 pub use error::{ErrorCode, PluginError};
 #[cfg(target_arch = "wasm32")]
 pub use guest::{host, run_describe, run_function, run_warm_up};
+/// Natively the host functions are served by a [`mock::MockHost`], for a plugin's unit tests.
+#[cfg(not(target_arch = "wasm32"))]
+pub use mock::host;
 pub use schema_id::SchemaId;
 pub use wire_name::wire_name;
 

@@ -25,9 +25,7 @@ use super::Services;
 use crate::audit::{HostCallRecord, PluginEvent, is_valid_event_name, mask_event_message};
 use crate::quota::CallQuota;
 
-/// Events one call may log with `audit_log`: enough for any plugin's milestones, too few to
-/// smuggle data out through the audit trail.
-pub const MAX_AUDIT_EVENTS_PER_CALL: usize = 32;
+pub use medplug_pdk::host_fns::MAX_AUDIT_EVENTS_PER_CALL;
 
 /// One call's context, handed to the host functions through Extism's host context.
 #[derive(Debug)]

@@ -179,17 +179,7 @@ fn is_domain(domain: &str) -> bool {
     count >= 2 && tld.chars().count() >= 2 && tld.chars().all(char::is_alphabetic)
 }
 
-/// Whether `name` is a valid plugin event name: 1 to 64 bytes of `[a-z0-9_]`, starting with a
-/// letter (`finding`, `phi_detected`, `step2_done`).
-#[must_use]
-pub fn is_valid_event_name(name: &str) -> bool {
-    let bytes = name.as_bytes();
-    (1..=64).contains(&bytes.len())
-        && bytes[0].is_ascii_lowercase()
-        && bytes
-            .iter()
-            .all(|&b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
-}
+pub use medplug_pdk::host_fns::is_valid_event_name;
 
 #[cfg(test)]
 mod tests {

@@ -49,7 +49,6 @@ fn field<'a>(input: &'a Value, name: &str) -> Result<&'a str, PluginError> {
 }
 
 /// The host's reply, as JSON: `{"ok": value}` or `{"error": {...}}`.
-#[cfg(target_arch = "wasm32")]
 fn reply<T: serde::Serialize>(
     result: Result<T, medplug_pdk::host_fns::HostFnError>,
 ) -> Result<Value, PluginError> {
@@ -60,9 +59,8 @@ fn reply<T: serde::Serialize>(
     serde_json::to_value(reply).map_err(|e| PluginError::internal(e.to_string()))
 }
 
-#[cfg(target_arch = "wasm32")]
-mod wasm {
-    //! The functions, which need the host.
+pub mod functions {
+    //! The functions: in wasm they call the host; natively (unit tests) the pdk's mock host.
     use super::*;
 
     /// `audit_log(event, message)`.
@@ -105,15 +103,78 @@ mod exports {
     //! The test plugin's wasm exports.
     medplug_pdk::export_plugin! {
         describe: crate::plugin_info,
-        log: crate::wasm::log,
-        patient: crate::wasm::patient,
-        patients: crate::wasm::patients,
-        encrypt: crate::wasm::encrypt,
+        log: crate::functions::log,
+        patient: crate::functions::patient,
+        patients: crate::functions::patients,
+        encrypt: crate::functions::encrypt,
     }
 }
 
-/// Natively there is no host: the input is checked and nothing else happens.
-#[cfg(not(target_arch = "wasm32"))]
-pub fn check_input(input: &Value, name: &str) -> Result<(), PluginError> {
-    field(input, name).map(|_| ())
+#[cfg(test)]
+mod tests {
+    //! The plugin's functions natively, against the pdk's mock host: the same scenarios the
+    //! host's tests run through wasm (`tests/all/capabilities.rs`).
+    use medplug_pdk::host_fns::{EncryptedPhi, HostFnErrorCode, Patient};
+    use medplug_pdk::mock::MockHost;
+    use serde_json::json;
+
+    use super::*;
+
+    fn patient(id: &str) -> Patient {
+        Patient {
+            patient_id: id.to_owned(),
+            name: "Paciente Teste".to_owned(),
+            birth_date: Some("1970-01-01".to_owned()),
+            sex: None,
+        }
+    }
+
+    #[test]
+    fn patients_answers_each_id_as_the_host_would() {
+        let session = MockHost::new("dermatology")
+            .patient(patient("HZ-0001"), &["dermatology"])
+            .patient(patient("HZ-0002"), &["cardiology"])
+            .install();
+        let replies =
+            functions::patients(json!({"patient_ids": ["HZ-0001", "HZ-0002", "CS-0001"]})).unwrap();
+        assert_eq!(replies[0]["ok"]["patient_id"], "HZ-0001");
+        assert_eq!(replies[1]["error"]["code"], "denied");
+        assert_eq!(
+            replies[2]["error"],
+            json!({"code": "not_found", "message": "no patient `CS-0001`"})
+        );
+        assert_eq!(session.calls(), [Capability::ReadPatient; 3]);
+    }
+
+    #[test]
+    fn log_and_encrypt_reach_the_mock_and_their_refusals_come_back_as_replies() {
+        let session = MockHost::new("dermatology").install();
+        let logged = functions::log(json!({"event": "lesion_scored", "message": "2 lesions"}));
+        assert_eq!(logged.unwrap(), json!({"ok": {"sequence": 0}}));
+        assert_eq!(session.audit_events()[0].message, "2 lesions");
+        let sealed = functions::encrypt(json!({"plaintext": "Ana, CPF 529.982.247-25"})).unwrap();
+        let sealed: EncryptedPhi = serde_json::from_value(sealed["ok"].clone()).unwrap();
+        assert_eq!(
+            session.decrypt(&sealed).as_deref(),
+            Some("Ana, CPF 529.982.247-25")
+        );
+        drop(session);
+
+        let _session = MockHost::new("dermatology")
+            .fail(Capability::EncryptPhi, HostFnErrorCode::QuotaExceeded)
+            .revoke(Capability::AuditLog)
+            .install();
+        let refused = functions::encrypt(json!({"plaintext": "x"})).unwrap();
+        assert_eq!(refused["error"]["code"], "quota_exceeded");
+        let denied = functions::log(json!({"event": "x", "message": ""})).unwrap();
+        assert_eq!(denied["error"]["code"], "denied");
+    }
+
+    #[test]
+    fn a_missing_field_is_invalid_input_before_any_host_function() {
+        let session = MockHost::new("dermatology").install();
+        let error = functions::patient(json!({"id": "HZ-0001"})).unwrap_err();
+        assert_eq!(error.code, medplug_pdk::ErrorCode::InvalidInput);
+        assert!(session.calls().is_empty());
+    }
 }
