@@ -4,6 +4,7 @@
 //! schemas, pins, signatures, the audit chain, versions, pools, hot reload — with real wasm, some
 //! misbehaving on purpose.
 
+mod any_module;
 mod audit;
 mod capabilities;
 mod claims;
@@ -15,7 +16,6 @@ mod lesion;
 mod lgpd;
 mod limits;
 mod loading;
-mod malformed_input;
 mod pools;
 mod quotas;
 mod second_host;

@@ -5,6 +5,8 @@
 //!                                                   JSON in (stdin by default), JSON out
 //! medplug list                                      every version, its state, the tenants using it
 //! medplug inspect FILE.wasm                         describe, imports, exports, size, sha256
+//! medplug conformance FILE.wasm [--fixtures DIR] [--schemas DIR] [--json]
+//!                                                   any module against ABI v1: a table of checks
 //! medplug ecg RECORD [--lead N] [--json]            the ECG analyzer on a WFDB record; with a
 //!                                                   `.atr`, sensitivity and +P against it
 //! medplug audit verify [--db FILE]                  check the hash chain, name the first bad record
@@ -50,6 +52,9 @@ enum Command {
     List,
     /// Describe a module file: plugin info, imports, exports, size and sha256.
     Inspect(commands::inspect::Args),
+    /// Check any module, built anywhere in any language, against ABI v1: a table of checks
+    /// passed and failed (`--json` for CI); exits non-zero when one fails.
+    Conformance(commands::conformance::Args),
     /// Run the ECG analyzer on one lead of a WFDB record (formats 212 and 16); when the record
     /// has reference beat annotations (`RECORD.atr`), compare the beats found with them
     /// (ANSI/AAMI EC57, 150 ms window).
@@ -95,6 +100,7 @@ fn main() -> ExitCode {
         Command::Call(args) => commands::call::run(globals, args),
         Command::List => commands::list::run(globals),
         Command::Inspect(args) => commands::inspect::run(args),
+        Command::Conformance(args) => commands::conformance::run(args),
         Command::Ecg(args) => commands::ecg::run(globals, args),
         Command::Audit { command } => commands::audit::run(globals, command),
         Command::Patients { command } => commands::patients::run(globals, command),

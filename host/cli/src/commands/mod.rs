@@ -3,6 +3,7 @@
 pub mod api_keys;
 pub mod audit;
 pub mod call;
+pub mod conformance;
 pub mod ecg;
 pub mod inspect;
 pub mod keys;

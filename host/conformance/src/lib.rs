@@ -1,0 +1,602 @@
+//! # medplug-conformance — any module against ABI v1
+//!
+//! [`check_module`] puts a plugin module — built in this workspace or anywhere else, in Rust or
+//! in any language with an Extism PDK — to the rules of medplug's ABI v1 and returns a
+//! [`Report`]; `medplug conformance MODULE.wasm` prints it, and the conformance suite of this
+//! repository runs the same checks on the reference plugins.
+//!
+//! | check | the rule |
+//! |---|---|
+//! | `wasm` | the file is a valid WebAssembly module |
+//! | `imports` | it imports only Extism's kernel (no network: `http_request`, …) and medplug's host functions of the capabilities it requests — no WASI, no `env` |
+//! | `describe` | `describe` answers a valid ABI v1 `PluginInfo` |
+//! | `deterministic` | two fresh instances `describe` the same plugin |
+//! | `exports` | every declared function is exported and every exported function declared (`describe` and `warm_up` are reserved) |
+//! | `loads` | a host loads it under the default limits, its requested capabilities granted |
+//! | `invalid_input` | each function answers malformed JSON, a wrong type and an empty input with `invalid_input`, never a trap |
+//! | `survives_errors` | the instance that refused those inputs stays in service and answers the next call |
+//! | `schemas` | each function's input and output schemas are published (`SCHEMAS/<plugin>/<function>.{input,output}.json`) and every fixture's input and output validate against them |
+//! | `fixtures` | each fixture's output equals its expected file (`FIXTURES/<function>/<case>.{input,expected}.json`) |
+//! | `limits` | no call hit a limit (time, fuel, memory) |
+//!
+//! The module runs in a host with no patient store and no PHI key: a function whose fixture
+//! needs `get_patient` or `encrypt_phi` gets their `internal` refusal, as in any host without
+//! them.
+
+mod report;
+
+use std::path::{Path, PathBuf};
+
+use medplug_host::{
+    CallError, ContractViolation, Host, LoadError, ModuleInterface, Policy, PoolLimits, inspect,
+    policy::PluginPolicy,
+};
+use medplug_pdk::{Capability, DESCRIBE_FUNCTION, PluginInfo, SchemaId, WARM_UP_FUNCTION};
+use serde_json::Value;
+
+pub use report::{Check, Report, Status};
+
+/// Every check, in the order they run.
+pub const CHECKS: [&str; 11] = [
+    "wasm",
+    "imports",
+    "describe",
+    "deterministic",
+    "exports",
+    "loads",
+    "invalid_input",
+    "survives_errors",
+    "schemas",
+    "fixtures",
+    "limits",
+];
+
+/// Inputs every function of ABI v1 must refuse as `invalid_input`: an empty input, malformed
+/// JSON, and values of a wrong type.
+pub const BAD_INPUTS: [(&str, &str); 4] = [
+    ("", "an empty input"),
+    ("{\"unclosed\": ", "malformed JSON"),
+    ("42", "a number"),
+    ("\"text\"", "a string"),
+];
+
+/// What else the checks may use besides the module.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// The plugin's fixtures: `DIR/<function>/<case>.input.json` and `.expected.json`.
+    pub fixtures: Option<PathBuf>,
+    /// The published schemas: `DIR/<plugin>/<function>.input.json` and `.output.json`.
+    pub schemas: Option<PathBuf>,
+}
+
+/// One fixture: a function's input and the output it must give.
+#[derive(Debug, Clone)]
+pub struct Fixture {
+    /// The function.
+    pub function: String,
+    /// The case's name (the file stem).
+    pub case: String,
+    /// `<case>.input.json`.
+    pub input: PathBuf,
+    /// `<case>.expected.json`.
+    pub expected: PathBuf,
+}
+
+/// The fixtures under `dir` (`<function>/<case>.input.json`), sorted; an unreadable directory
+/// is an error naming it.
+pub fn fixtures_in(dir: &Path) -> Result<Vec<Fixture>, String> {
+    let read = |d: &Path| std::fs::read_dir(d).map_err(|e| format!("{}: {e}", d.display()));
+    let mut fixtures = Vec::new();
+    for function in read(dir)? {
+        let function = function.map_err(|e| e.to_string())?.path();
+        if !function.is_dir() {
+            continue;
+        }
+        let name = function
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        for file in read(&function)? {
+            let file = file.map_err(|e| e.to_string())?.path();
+            let file_name = file
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            if let Some(case) = file_name.strip_suffix(".input.json") {
+                fixtures.push(Fixture {
+                    function: name.clone(),
+                    case: case.to_owned(),
+                    expected: function.join(format!("{case}.expected.json")),
+                    input: file,
+                });
+            }
+        }
+    }
+    fixtures.sort_by(|a, b| (&a.function, &a.case).cmp(&(&b.function, &b.case)));
+    Ok(fixtures)
+}
+
+/// The checks, filled in as they run.
+struct Checks {
+    report: Report,
+}
+
+impl Checks {
+    fn set(&mut self, name: &'static str, status: Status, detail: impl Into<String>) {
+        debug_assert!(CHECKS.contains(&name));
+        // One line each: a plugin's panic message may hold line breaks.
+        let detail = detail
+            .into()
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
+        self.report.checks.push(Check {
+            name,
+            status,
+            detail,
+        });
+    }
+
+    fn pass(&mut self, name: &'static str, detail: impl Into<String>) {
+        self.set(name, Status::Passed, detail);
+    }
+
+    fn fail(&mut self, name: &'static str, detail: impl Into<String>) {
+        self.set(name, Status::Failed, detail);
+    }
+
+    /// Marks every check not yet run as skipped, because of `why`.
+    fn skip_rest(mut self, why: &str) -> Report {
+        for name in CHECKS {
+            if self.report.check(name).is_none() {
+                self.set(name, Status::Skipped, why);
+            }
+        }
+        self.report
+            .checks
+            .sort_by_key(|c| CHECKS.iter().position(|n| *n == c.name));
+        self.report
+    }
+}
+
+/// Which check a broken rule of [`ModuleInterface::check`] belongs to.
+fn check_of(violation: &ContractViolation) -> &'static str {
+    match violation {
+        ContractViolation::MissingDescribe => "describe",
+        ContractViolation::MissingExport(_) => "exports",
+        _ => "imports",
+    }
+}
+
+/// Puts the module `bytes` (from `origin`, a path or a name for the report) to every check.
+pub fn check_module(origin: &str, bytes: &[u8], options: &Options) -> Report {
+    let mut checks = Checks {
+        report: Report {
+            module: origin.to_owned(),
+            plugin: None,
+            checks: Vec::new(),
+        },
+    };
+
+    // The file, and its imports as far as they can be judged before `describe`.
+    let interface = match ModuleInterface::parse(bytes) {
+        Ok(interface) => interface,
+        Err(e) => {
+            checks.fail("wasm", e);
+            return checks.skip_rest("not a wasm module");
+        }
+    };
+    checks.pass("wasm", format!("{} bytes", bytes.len()));
+    let anything = PluginInfo {
+        functions: Vec::new(),
+        capabilities: Capability::ALL.to_vec(),
+        ..placeholder_info()
+    };
+    if let Err(violation) = interface.check(&anything, &Capability::ALL) {
+        let name = check_of(&violation);
+        checks.fail(name, violation.to_string());
+        return checks.skip_rest(&format!("`{name}` failed"));
+    }
+
+    // `describe`, twice, on fresh instances.
+    let info = match inspect(origin, bytes) {
+        Ok(inspection) => inspection.info,
+        Err(LoadError::ContractViolation { violation, .. }) => {
+            let name = check_of(&violation);
+            checks.fail(name, violation.to_string());
+            return checks.skip_rest(&format!("`{name}` failed"));
+        }
+        Err(e) => {
+            checks.fail("describe", e.to_string());
+            return checks.skip_rest("`describe` failed");
+        }
+    };
+    checks.report.plugin = Some(format!("{}@{}", info.name, info.version));
+    let imported: Vec<&str> = interface.host_functions().collect();
+    checks.pass(
+        "imports",
+        if imported.is_empty() {
+            "no host function".to_owned()
+        } else {
+            format!("host functions {}", imported.join(", "))
+        },
+    );
+    checks.pass(
+        "describe",
+        format!(
+            "{}@{} ({}), ABI v{}",
+            info.name, info.version, info.specialty, info.abi_version
+        ),
+    );
+    match inspect(origin, bytes) {
+        Ok(again) if again.info == info => checks.pass("deterministic", "the same twice"),
+        Ok(_) => checks.fail("deterministic", "two instances described different plugins"),
+        Err(e) => checks.fail("deterministic", format!("the second `describe`: {e}")),
+    }
+    let undeclared: Vec<&str> = interface
+        .function_exports
+        .iter()
+        .map(String::as_str)
+        .filter(|e| {
+            *e != DESCRIBE_FUNCTION
+                && *e != WARM_UP_FUNCTION
+                && !info.functions.iter().any(|f| f.name == *e)
+        })
+        .collect();
+    if undeclared.is_empty() {
+        let names: Vec<&str> = info.functions.iter().map(|f| f.name.as_str()).collect();
+        checks.pass("exports", format!("functions {}", names.join(", ")));
+    } else {
+        checks.fail(
+            "exports",
+            format!(
+                "exports undeclared function(s) {}: declare them in `describe` or stop exporting them",
+                undeclared.join(", ")
+            ),
+        );
+    }
+
+    // A host: its requested capabilities granted, one instance, default limits.
+    let host = |schemas: Option<&Path>| {
+        let mut policy = Policy::open();
+        policy.plugins.insert(
+            info.name.clone(),
+            PluginPolicy {
+                sha256: Vec::new(),
+                grants: info.capabilities.iter().copied().collect(),
+                limits: policy.default_limits,
+                pool: PoolLimits {
+                    max_instances: 1,
+                    min_idle: 0,
+                    ..PoolLimits::default()
+                },
+                quota: policy.default_quota.clone(),
+            },
+        );
+        let mut builder = Host::builder()
+            .policy(policy)
+            .without_prewarming()
+            .plugin_bytes(origin, bytes.to_vec());
+        if let Some(dir) = schemas {
+            builder = builder.schemas_dir(dir);
+        }
+        builder.build()
+    };
+    let bare = match host(None) {
+        Ok(host) => host,
+        Err(e) => {
+            checks.fail("loads", e.to_string());
+            return checks.skip_rest("`loads` failed");
+        }
+    };
+    checks.pass("loads", "under the default limits");
+    let mut limit_hit = None;
+    let mut note_limit = |error: &CallError| {
+        if matches!(
+            error,
+            CallError::Timeout { .. } | CallError::OutOfFuel { .. } | CallError::MemoryLimit { .. }
+        ) && limit_hit.is_none()
+        {
+            limit_hit = Some(error.to_string());
+        }
+    };
+
+    // Bad inputs, then the instance that refused them.
+    let mut refusals = Vec::new();
+    for function in &info.functions {
+        for (input, what) in BAD_INPUTS {
+            match bare.call_json(&info.name, &function.name, input.as_bytes()) {
+                Err(CallError::InvalidInput { .. }) => {}
+                Err(e) => {
+                    note_limit(&e);
+                    refusals.push(format!(
+                        "`{}` with {what}: {} ({e})",
+                        function.name,
+                        e.kind()
+                    ));
+                }
+                Ok(_) => refusals.push(format!("`{}` accepted {what}", function.name)),
+            }
+        }
+    }
+    if refusals.is_empty() {
+        checks.pass(
+            "invalid_input",
+            format!("{} bad inputs to each function", BAD_INPUTS.len()),
+        );
+    } else {
+        checks.fail("invalid_input", refusals.join("; "));
+    }
+    let fixtures = match options.fixtures.as_deref().map(fixtures_in).transpose() {
+        Ok(fixtures) => fixtures,
+        Err(e) => {
+            checks.fail("fixtures", e);
+            None
+        }
+    };
+    let plugin = bare.plugin(&info.name).ok();
+    let first = info.functions.first();
+    let next_call = match (&fixtures, first) {
+        (Some(fixtures), _) if !fixtures.is_empty() => {
+            let fixture = &fixtures[0];
+            std::fs::read(&fixture.input)
+                .map_err(|e| e.to_string())
+                .and_then(|input| {
+                    bare.call_json(&info.name, &fixture.function, &input)
+                        .map(|_| {
+                            format!(
+                                "then answered fixture {}/{}",
+                                fixture.function, fixture.case
+                            )
+                        })
+                        .map_err(|e| e.to_string())
+                })
+        }
+        (_, Some(function)) => match bare.call_json(&info.name, &function.name, b"42") {
+            // A trap or a fresh instance that fails is not surviving; any answer is.
+            Err(e @ (CallError::Trap { .. } | CallError::Instantiation { .. })) => {
+                Err(e.to_string())
+            }
+            Err(e) => Ok(format!("then answered `{}` ({})", function.name, e.kind())),
+            Ok(_) => Ok(format!("then answered `{}`", function.name)),
+        },
+        (_, None) => Ok("no function to call".to_owned()),
+    };
+    let kept = plugin.as_ref().map_or(0, |p| {
+        p.idle_instances_of(medplug_host::policy::LOCAL_TENANT)
+    });
+    match next_call {
+        Ok(detail) if kept == 1 || first.is_none() => {
+            checks.pass(
+                "survives_errors",
+                format!("one instance throughout; {detail}"),
+            );
+        }
+        Ok(_) => checks.fail(
+            "survives_errors",
+            "the host had to discard the instance after an error (it trapped)",
+        ),
+        Err(e) => checks.fail("survives_errors", format!("the next call failed: {e}")),
+    }
+
+    // Schemas and fixtures, through a host that validates both sides.
+    let schemas = options.schemas.as_deref();
+    let missing_schemas: Vec<String> = schemas
+        .map(|dir| {
+            info.functions
+                .iter()
+                .flat_map(|f| {
+                    [
+                        SchemaId::input(&info.name, &f.name),
+                        SchemaId::output(&info.name, &f.name),
+                    ]
+                })
+                .filter(|id| !dir.join(id.file_name()).is_file())
+                .map(|id| id.file_name())
+                .collect()
+        })
+        .unwrap_or_default();
+    let checked = match schemas {
+        None => Some(bare.clone()),
+        Some(_) if !missing_schemas.is_empty() => None,
+        Some(dir) => match host(Some(dir)) {
+            Ok(host) => Some(host),
+            Err(e) => {
+                checks.fail("schemas", e.to_string());
+                None
+            }
+        },
+    };
+    if !missing_schemas.is_empty() {
+        checks.fail(
+            "schemas",
+            format!("not published: {}", missing_schemas.join(", ")),
+        );
+    }
+    let mut schema_errors = Vec::new();
+    match (&fixtures, &checked) {
+        (Some(fixtures), Some(host)) => {
+            let mut wrong = Vec::new();
+            for function in &info.functions {
+                if !fixtures.iter().any(|f| f.function == function.name) {
+                    wrong.push(format!("`{}` has no fixture", function.name));
+                }
+            }
+            for fixture in fixtures {
+                let what = format!("{}/{}", fixture.function, fixture.case);
+                let outcome = std::fs::read(&fixture.input)
+                    .map_err(|e| format!("{what}: {e}"))
+                    .and_then(|input| {
+                        host.call_json(&info.name, &fixture.function, &input)
+                            .map_err(|e| {
+                                note_limit(&e);
+                                if matches!(
+                                    e,
+                                    CallError::InputSchema { .. } | CallError::OutputSchema { .. }
+                                ) {
+                                    schema_errors.push(format!("{what}: {e}"));
+                                }
+                                format!("{what}: {e}")
+                            })
+                    })
+                    .and_then(|output| {
+                        let expected = std::fs::read(&fixture.expected)
+                            .map_err(|e| format!("{what}: {}: {e}", fixture.expected.display()))?;
+                        let expected: Value = serde_json::from_slice(&expected)
+                            .map_err(|e| format!("{what}: the expected file: {e}"))?;
+                        let output: Value = serde_json::from_slice(&output)
+                            .map_err(|e| format!("{what}: the output: {e}"))?;
+                        if output == expected {
+                            Ok(())
+                        } else {
+                            Err(format!(
+                                "{what}: the output differs from {}",
+                                fixture.expected.display()
+                            ))
+                        }
+                    });
+                if let Err(e) = outcome {
+                    wrong.push(e);
+                }
+            }
+            if wrong.is_empty() {
+                checks.pass("fixtures", format!("{} cases", fixtures.len()));
+            } else {
+                checks.fail("fixtures", wrong.join("; "));
+            }
+        }
+        (Some(_), None) => checks.set("fixtures", Status::Skipped, "`schemas` failed"),
+        (None, _) if checks.report.check("fixtures").is_none() => {
+            checks.set(
+                "fixtures",
+                Status::Skipped,
+                "no fixtures given (--fixtures DIR)",
+            );
+        }
+        (None, _) => {}
+    }
+    match schemas {
+        _ if checks.report.check("schemas").is_some() => {}
+        None => checks.set(
+            "schemas",
+            Status::Skipped,
+            "no schemas given (--schemas DIR)",
+        ),
+        Some(_) if !schema_errors.is_empty() => checks.fail("schemas", schema_errors.join("; ")),
+        Some(_) if fixtures.is_some() => checks.pass(
+            "schemas",
+            "published; every fixture's input and output validate",
+        ),
+        Some(_) => checks.pass("schemas", "published (no fixtures to validate)"),
+    }
+    match limit_hit {
+        Some(e) => checks.fail("limits", e),
+        None => checks.pass("limits", "no call hit a limit"),
+    }
+    checks.skip_rest("not run")
+}
+
+/// A `PluginInfo` to fill in with the fields a static check needs.
+fn placeholder_info() -> PluginInfo {
+    PluginInfo {
+        name: "module".to_owned(),
+        version: "0.0.0".to_owned(),
+        abi_version: medplug_pdk::ABI_VERSION,
+        specialty: String::new(),
+        description: String::new(),
+        functions: Vec::new(),
+        capabilities: Vec::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn statuses(report: &Report) -> Vec<(&'static str, Status)> {
+        report.checks.iter().map(|c| (c.name, c.status)).collect()
+    }
+
+    fn module(text: &str) -> Vec<u8> {
+        wat::parse_str(text).expect("valid text format")
+    }
+
+    #[test]
+    fn a_file_that_is_not_wasm_fails_the_first_check_and_skips_the_rest() {
+        let report = check_module("notes.txt", b"not a module", &Options::default());
+        assert_eq!(report.failed(), ["wasm"]);
+        assert_eq!(report.checks.len(), CHECKS.len());
+        assert!(
+            report.checks[1..]
+                .iter()
+                .all(|c| c.status == Status::Skipped && c.detail == "not a wasm module")
+        );
+        assert!(!report.passed());
+        assert!(report.table().ends_with("not conformant: wasm failed\n"));
+    }
+
+    #[test]
+    fn wasi_and_network_imports_fail_imports_before_anything_runs() {
+        for (module_name, name) in [
+            ("wasi_snapshot_preview1", "fd_write"),
+            ("extism:host/env", "http_request"),
+            ("env", "abort"),
+        ] {
+            let bytes = module(&format!(
+                r#"(module (import "{module_name}" "{name}" (func (param i64) (result i64)))
+                   (func (export "describe") (result i32) i32.const 0))"#
+            ));
+            let report = check_module("m.wasm", &bytes, &Options::default());
+            assert_eq!(
+                statuses(&report)[..3],
+                [
+                    ("wasm", Status::Passed),
+                    ("imports", Status::Failed),
+                    ("describe", Status::Skipped)
+                ],
+                "{module_name}::{name}"
+            );
+            assert!(
+                report.check("imports").unwrap().detail.contains(name),
+                "{report:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_module_without_describe_fails_describe() {
+        let bytes = module(r#"(module (func (export "run") (result i32) i32.const 0))"#);
+        let report = check_module("m.wasm", &bytes, &Options::default());
+        assert_eq!(report.failed(), ["describe"]);
+        assert_eq!(
+            report.check("describe").unwrap().detail,
+            "it does not export `describe`, which every medplug plugin must"
+        );
+    }
+
+    #[test]
+    fn fixtures_are_found_per_function_and_sorted() {
+        let dir = std::env::temp_dir().join(format!("medplug-fixtures-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        for (function, case) in [("b", "two"), ("a", "one"), ("b", "one")] {
+            std::fs::create_dir_all(dir.join(function)).unwrap();
+            std::fs::write(dir.join(function).join(format!("{case}.input.json")), "{}").unwrap();
+        }
+        std::fs::write(dir.join("README.md"), "not a function").unwrap();
+        let found: Vec<(String, String)> = fixtures_in(&dir)
+            .unwrap()
+            .into_iter()
+            .map(|f| (f.function, f.case))
+            .collect();
+        assert_eq!(
+            found,
+            [("a", "one"), ("b", "one"), ("b", "two")].map(|(f, c)| (f.to_owned(), c.to_owned()))
+        );
+        assert!(
+            fixtures_in(&dir.join("missing"))
+                .unwrap_err()
+                .contains("missing")
+        );
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+}
