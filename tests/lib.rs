@@ -100,52 +100,13 @@ pub fn validate(id: &str, value: &Value) -> Result<()> {
     Ok(())
 }
 
-/// One fixture: `tests/fixtures/<plugin>/<function>/<case>.input.json` and its
-/// `<case>.expected.json`.
-#[derive(Debug, Clone)]
-pub struct Fixture {
-    /// Plugin name.
-    pub plugin: String,
-    /// Function name.
-    pub function: String,
-    /// Case name.
-    pub case: String,
-    /// The input file.
-    pub input: PathBuf,
-    /// The expected-output file.
-    pub expected: PathBuf,
-}
+pub use medplug_conformance::Fixture;
 
-/// Every fixture of `plugin`, sorted.
+/// Every fixture of `plugin` (`tests/fixtures/<plugin>/<function>/<case>.input.json` and its
+/// `<case>.expected.json`), sorted; read as `medplug conformance --fixtures` reads them.
 pub fn fixtures(plugin: &str) -> Result<Vec<Fixture>> {
-    let dir = root().join("tests/fixtures").join(plugin);
-    let mut found = Vec::new();
-    for function in std::fs::read_dir(&dir).with_context(|| format!("reading {}", dir.display()))? {
-        let function = function?.path();
-        let function_name = function
-            .file_name()
-            .and_then(|n| n.to_str())
-            .context("function dir")?
-            .to_owned();
-        for file in std::fs::read_dir(&function)? {
-            let file = file?.path();
-            let name = file
-                .file_name()
-                .and_then(|n| n.to_str())
-                .context("fixture file")?;
-            if let Some(case) = name.strip_suffix(".input.json") {
-                found.push(Fixture {
-                    plugin: plugin.to_owned(),
-                    function: function_name.clone(),
-                    case: case.to_owned(),
-                    expected: function.join(format!("{case}.expected.json")),
-                    input: file.clone(),
-                });
-            }
-        }
-    }
-    found.sort_by(|a, b| (&a.function, &a.case).cmp(&(&b.function, &b.case)));
-    Ok(found)
+    medplug_conformance::fixtures_in(&root().join("tests/fixtures").join(plugin))
+        .map_err(anyhow::Error::msg)
 }
 
 /// The LGPD corpus documents (`tests/corpus/lgpd-analyzer/documents`), sorted by file name, as

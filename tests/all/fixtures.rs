@@ -23,19 +23,19 @@ fn every_fixture_gives_its_expected_output() -> Result<()> {
             );
         }
         for case in cases {
-            let what = format!("{}/{}/{}", case.plugin, case.function, case.case);
+            let what = format!("{}/{}/{}", entry.name, case.function, case.case);
             let input: Value = serde_json::from_slice(&std::fs::read(&case.input)?)
                 .with_context(|| what.clone())?;
             validate(
-                SchemaId::input(&case.plugin, &case.function).as_str(),
+                SchemaId::input(&entry.name, &case.function).as_str(),
                 &input,
             )
             .with_context(|| format!("{what} input"))?;
             let output: Value = host
-                .call(&case.plugin, &case.function, &input)
+                .call(&entry.name, &case.function, &input)
                 .with_context(|| what.clone())?;
             validate(
-                SchemaId::output(&case.plugin, &case.function).as_str(),
+                SchemaId::output(&entry.name, &case.function).as_str(),
                 &output,
             )
             .with_context(|| format!("{what} output"))?;
@@ -66,12 +66,12 @@ fn the_same_input_twice_gives_the_same_output() -> Result<()> {
     for entry in index()?.plugins {
         for case in fixtures(&entry.name)? {
             let input = std::fs::read(&case.input)?;
-            let first = host.call_json(&case.plugin, &case.function, &input)?;
-            let second = host.call_json(&case.plugin, &case.function, &input)?;
+            let first = host.call_json(&entry.name, &case.function, &input)?;
+            let second = host.call_json(&entry.name, &case.function, &input)?;
             assert_eq!(
                 first, second,
                 "{}/{}/{}",
-                case.plugin, case.function, case.case
+                entry.name, case.function, case.case
             );
         }
     }

@@ -51,11 +51,11 @@ fn plugins_give_the_same_output_in_the_javascript_extism_host() -> Result<()> {
         let wasm = plugins_dir().join(format!("{}.wasm", entry.name));
         for case in fixtures(&entry.name)? {
             let input = std::fs::read(&case.input)?;
-            let ours = host.call_json(&case.plugin, &case.function, &input)?;
+            let ours = host.call_json(&entry.name, &case.function, &input)?;
             let theirs = run_in_node(&wasm, &case.function, &input)?.map_err(|e| {
                 anyhow::anyhow!(
                     "{}/{}: the JavaScript host failed: {e}",
-                    case.plugin,
+                    entry.name,
                     case.case
                 )
             })?;
@@ -63,7 +63,7 @@ fn plugins_give_the_same_output_in_the_javascript_extism_host() -> Result<()> {
                 String::from_utf8(theirs)?,
                 String::from_utf8(ours)?,
                 "{}/{}/{}",
-                case.plugin,
+                entry.name,
                 case.function,
                 case.case
             );

@@ -122,6 +122,16 @@ struct Checks {
 }
 
 impl Checks {
+    fn new(origin: &str) -> Self {
+        Self {
+            report: Report {
+                module: origin.to_owned(),
+                plugin: None,
+                checks: Vec::new(),
+            },
+        }
+    }
+
     fn set(&mut self, name: &'static str, status: Status, detail: impl Into<String>) {
         debug_assert!(CHECKS.contains(&name));
         // One line each: a plugin's panic message may hold line breaks.
@@ -145,17 +155,41 @@ impl Checks {
         self.set(name, Status::Failed, detail);
     }
 
-    /// Marks every check not yet run as skipped, because of `why`.
-    fn skip_rest(mut self, why: &str) -> Report {
+    fn skip(&mut self, name: &'static str, why: impl Into<String>) {
+        self.set(name, Status::Skipped, why);
+    }
+
+    fn has(&self, name: &str) -> bool {
+        self.report.check(name).is_some()
+    }
+
+    /// Marks every check not yet run as skipped, because of `why`, and orders them.
+    fn finish(mut self, why: &str) -> Report {
         for name in CHECKS {
-            if self.report.check(name).is_none() {
-                self.set(name, Status::Skipped, why);
+            if !self.has(name) {
+                self.skip(name, why);
             }
         }
         self.report
             .checks
             .sort_by_key(|c| CHECKS.iter().position(|n| *n == c.name));
         self.report
+    }
+}
+
+/// The first call that hit a limit (time, fuel, memory), for the `limits` check.
+#[derive(Default)]
+struct LimitWatch(Option<String>);
+
+impl LimitWatch {
+    fn note(&mut self, error: &CallError) {
+        let hit = matches!(
+            error,
+            CallError::Timeout { .. } | CallError::OutOfFuel { .. } | CallError::MemoryLimit { .. }
+        );
+        if hit && self.0.is_none() {
+            self.0 = Some(error.to_string());
+        }
     }
 }
 
@@ -170,45 +204,101 @@ fn check_of(violation: &ContractViolation) -> &'static str {
 
 /// Puts the module `bytes` (from `origin`, a path or a name for the report) to every check.
 pub fn check_module(origin: &str, bytes: &[u8], options: &Options) -> Report {
-    let mut checks = Checks {
-        report: Report {
-            module: origin.to_owned(),
-            plugin: None,
-            checks: Vec::new(),
-        },
-    };
+    let mut checks = Checks::new(origin);
+    match run_checks(&mut checks, origin, bytes, options) {
+        Ok(()) => checks.finish("not run"),
+        // The check that failed, and why every later one could not run.
+        Err(why) => checks.finish(&why),
+    }
+}
 
-    // The file, and its imports as far as they can be judged before `describe`.
+/// Runs the checks in order; an error says why the remaining ones cannot run.
+fn run_checks(
+    checks: &mut Checks,
+    origin: &str,
+    bytes: &[u8],
+    options: &Options,
+) -> Result<(), String> {
+    let interface = check_static(checks, bytes)?;
+    let info = check_describe(checks, origin, bytes, &interface)?;
+    check_exports(checks, &interface, &info);
+    let module = Module {
+        origin,
+        bytes,
+        info: &info,
+    };
+    let bare = match module.host(None) {
+        Ok(host) => host,
+        Err(e) => {
+            checks.fail("loads", e.to_string());
+            return Err("`loads` failed".to_owned());
+        }
+    };
+    checks.pass("loads", "under the default limits");
+    let mut limits = LimitWatch::default();
+    check_bad_inputs(checks, &bare, &info, &mut limits);
+    let fixtures = match options.fixtures.as_deref().map(fixtures_in).transpose() {
+        Ok(fixtures) => fixtures,
+        Err(e) => {
+            checks.fail("fixtures", e);
+            None
+        }
+    };
+    check_survives_errors(checks, &bare, &info, fixtures.as_deref());
+    let validating = check_schemas_published(checks, &module, &bare, options.schemas.as_deref());
+    check_fixtures(
+        checks,
+        validating.as_ref(),
+        &info,
+        fixtures.as_deref(),
+        &mut limits,
+    );
+    match limits.0 {
+        Some(e) => checks.fail("limits", e),
+        None => checks.pass("limits", "no call hit a limit"),
+    }
+    Ok(())
+}
+
+/// `wasm`, and the imports as far as they can be judged before `describe`.
+fn check_static(checks: &mut Checks, bytes: &[u8]) -> Result<ModuleInterface, String> {
     let interface = match ModuleInterface::parse(bytes) {
         Ok(interface) => interface,
         Err(e) => {
             checks.fail("wasm", e);
-            return checks.skip_rest("not a wasm module");
+            return Err("not a wasm module".to_owned());
         }
     };
     checks.pass("wasm", format!("{} bytes", bytes.len()));
     let anything = PluginInfo {
-        functions: Vec::new(),
         capabilities: Capability::ALL.to_vec(),
         ..placeholder_info()
     };
     if let Err(violation) = interface.check(&anything, &Capability::ALL) {
         let name = check_of(&violation);
         checks.fail(name, violation.to_string());
-        return checks.skip_rest(&format!("`{name}` failed"));
+        return Err(format!("`{name}` failed"));
     }
+    Ok(interface)
+}
 
-    // `describe`, twice, on fresh instances.
+/// `describe` on two fresh instances, and the imports against the capabilities it requests.
+fn check_describe(
+    checks: &mut Checks,
+    origin: &str,
+    bytes: &[u8],
+    interface: &ModuleInterface,
+) -> Result<PluginInfo, String> {
     let info = match inspect(origin, bytes) {
         Ok(inspection) => inspection.info,
         Err(LoadError::ContractViolation { violation, .. }) => {
             let name = check_of(&violation);
             checks.fail(name, violation.to_string());
-            return checks.skip_rest(&format!("`{name}` failed"));
+            return Err(format!("`{name}` failed"));
         }
         Err(e) => {
             checks.fail("describe", e.to_string());
-            return checks.skip_rest("`describe` failed");
+            return Err("`describe` failed".to_owned());
         }
     };
     checks.report.plugin = Some(format!("{}@{}", info.name, info.version));
@@ -233,6 +323,11 @@ pub fn check_module(origin: &str, bytes: &[u8], options: &Options) -> Report {
         Ok(_) => checks.fail("deterministic", "two instances described different plugins"),
         Err(e) => checks.fail("deterministic", format!("the second `describe`: {e}")),
     }
+    Ok(info)
+}
+
+/// Every exported function declared (`describe` and `warm_up` are reserved).
+fn check_exports(checks: &mut Checks, interface: &ModuleInterface, info: &PluginInfo) {
     let undeclared: Vec<&str> = interface
         .function_exports
         .iter()
@@ -255,15 +350,25 @@ pub fn check_module(origin: &str, bytes: &[u8], options: &Options) -> Report {
             ),
         );
     }
+}
 
-    // A host: its requested capabilities granted, one instance, default limits.
-    let host = |schemas: Option<&Path>| {
+/// The module under test, and how to load it.
+struct Module<'a> {
+    origin: &'a str,
+    bytes: &'a [u8],
+    info: &'a PluginInfo,
+}
+
+impl Module<'_> {
+    /// A host with the module alone: its requested capabilities granted, one instance (so that
+    /// every call meets the same one), default limits, and `schemas` validating both sides.
+    fn host(&self, schemas: Option<&Path>) -> Result<Host, LoadError> {
         let mut policy = Policy::open();
         policy.plugins.insert(
-            info.name.clone(),
+            self.info.name.clone(),
             PluginPolicy {
                 sha256: Vec::new(),
-                grants: info.capabilities.iter().copied().collect(),
+                grants: self.info.capabilities.iter().copied().collect(),
                 limits: policy.default_limits,
                 pool: PoolLimits {
                     max_instances: 1,
@@ -276,97 +381,85 @@ pub fn check_module(origin: &str, bytes: &[u8], options: &Options) -> Report {
         let mut builder = Host::builder()
             .policy(policy)
             .without_prewarming()
-            .plugin_bytes(origin, bytes.to_vec());
+            .plugin_bytes(self.origin, self.bytes.to_vec());
         if let Some(dir) = schemas {
             builder = builder.schemas_dir(dir);
         }
         builder.build()
-    };
-    let bare = match host(None) {
-        Ok(host) => host,
-        Err(e) => {
-            checks.fail("loads", e.to_string());
-            return checks.skip_rest("`loads` failed");
-        }
-    };
-    checks.pass("loads", "under the default limits");
-    let mut limit_hit = None;
-    let mut note_limit = |error: &CallError| {
-        if matches!(
-            error,
-            CallError::Timeout { .. } | CallError::OutOfFuel { .. } | CallError::MemoryLimit { .. }
-        ) && limit_hit.is_none()
-        {
-            limit_hit = Some(error.to_string());
-        }
-    };
+    }
+}
 
-    // Bad inputs, then the instance that refused them.
-    let mut refusals = Vec::new();
+/// `invalid_input`: each function refuses each of [`BAD_INPUTS`] as invalid input.
+fn check_bad_inputs(checks: &mut Checks, host: &Host, info: &PluginInfo, limits: &mut LimitWatch) {
+    let mut wrong = Vec::new();
     for function in &info.functions {
         for (input, what) in BAD_INPUTS {
-            match bare.call_json(&info.name, &function.name, input.as_bytes()) {
+            match host.call_json(&info.name, &function.name, input.as_bytes()) {
                 Err(CallError::InvalidInput { .. }) => {}
                 Err(e) => {
-                    note_limit(&e);
-                    refusals.push(format!(
+                    limits.note(&e);
+                    wrong.push(format!(
                         "`{}` with {what}: {} ({e})",
                         function.name,
                         e.kind()
                     ));
                 }
-                Ok(_) => refusals.push(format!("`{}` accepted {what}", function.name)),
+                Ok(_) => wrong.push(format!("`{}` accepted {what}", function.name)),
             }
         }
     }
-    if refusals.is_empty() {
+    if wrong.is_empty() {
         checks.pass(
             "invalid_input",
             format!("{} bad inputs to each function", BAD_INPUTS.len()),
         );
     } else {
-        checks.fail("invalid_input", refusals.join("; "));
+        checks.fail("invalid_input", wrong.join("; "));
     }
-    let fixtures = match options.fixtures.as_deref().map(fixtures_in).transpose() {
-        Ok(fixtures) => fixtures,
-        Err(e) => {
-            checks.fail("fixtures", e);
-            None
-        }
+}
+
+/// `survives_errors`: after the bad inputs, the one instance is still idle in the pool and
+/// answers the next call (the first fixture, else a bad input again) without trapping.
+fn check_survives_errors(
+    checks: &mut Checks,
+    host: &Host,
+    info: &PluginInfo,
+    fixtures: Option<&[Fixture]>,
+) {
+    let Some(first) = info.functions.first() else {
+        checks.pass(
+            "survives_errors",
+            "one instance throughout; no function to call",
+        );
+        return;
     };
-    let plugin = bare.plugin(&info.name).ok();
-    let first = info.functions.first();
-    let next_call = match (&fixtures, first) {
-        (Some(fixtures), _) if !fixtures.is_empty() => {
-            let fixture = &fixtures[0];
-            std::fs::read(&fixture.input)
-                .map_err(|e| e.to_string())
-                .and_then(|input| {
-                    bare.call_json(&info.name, &fixture.function, &input)
-                        .map(|_| {
-                            format!(
-                                "then answered fixture {}/{}",
-                                fixture.function, fixture.case
-                            )
-                        })
-                        .map_err(|e| e.to_string())
-                })
-        }
-        (_, Some(function)) => match bare.call_json(&info.name, &function.name, b"42") {
+    let next_call = match fixtures.and_then(<[Fixture]>::first) {
+        Some(fixture) => std::fs::read(&fixture.input)
+            .map_err(|e| e.to_string())
+            .and_then(|input| {
+                host.call_json(&info.name, &fixture.function, &input)
+                    .map(|_| {
+                        format!(
+                            "then answered fixture {}/{}",
+                            fixture.function, fixture.case
+                        )
+                    })
+                    .map_err(|e| e.to_string())
+            }),
+        None => match host.call_json(&info.name, &first.name, b"42") {
             // A trap or a fresh instance that fails is not surviving; any answer is.
             Err(e @ (CallError::Trap { .. } | CallError::Instantiation { .. })) => {
                 Err(e.to_string())
             }
-            Err(e) => Ok(format!("then answered `{}` ({})", function.name, e.kind())),
-            Ok(_) => Ok(format!("then answered `{}`", function.name)),
+            Err(e) => Ok(format!("then answered `{}` ({})", first.name, e.kind())),
+            Ok(_) => Ok(format!("then answered `{}`", first.name)),
         },
-        (_, None) => Ok("no function to call".to_owned()),
     };
-    let kept = plugin.as_ref().map_or(0, |p| {
+    let kept = host.plugin(&info.name).map_or(0, |p| {
         p.idle_instances_of(medplug_host::policy::LOCAL_TENANT)
     });
     match next_call {
-        Ok(detail) if kept == 1 || first.is_none() => {
+        Ok(detail) if kept == 1 => {
             checks.pass(
                 "survives_errors",
                 format!("one instance throughout; {detail}"),
@@ -378,122 +471,135 @@ pub fn check_module(origin: &str, bytes: &[u8], options: &Options) -> Report {
         ),
         Err(e) => checks.fail("survives_errors", format!("the next call failed: {e}")),
     }
+}
 
-    // Schemas and fixtures, through a host that validates both sides.
-    let schemas = options.schemas.as_deref();
-    let missing_schemas: Vec<String> = schemas
-        .map(|dir| {
-            info.functions
-                .iter()
-                .flat_map(|f| {
-                    [
-                        SchemaId::input(&info.name, &f.name),
-                        SchemaId::output(&info.name, &f.name),
-                    ]
-                })
-                .filter(|id| !dir.join(id.file_name()).is_file())
-                .map(|id| id.file_name())
-                .collect()
-        })
-        .unwrap_or_default();
-    let checked = match schemas {
-        None => Some(bare.clone()),
-        Some(_) if !missing_schemas.is_empty() => None,
-        Some(dir) => match host(Some(dir)) {
-            Ok(host) => Some(host),
-            Err(e) => {
-                checks.fail("schemas", e.to_string());
-                None
-            }
-        },
+/// Whether every function's schemas are published under `schemas`; the host the fixtures run
+/// through — validating both sides against them, or `bare` when no schemas were given — or
+/// `None` when they are missing or do not load. Leaves `schemas` unset while it may still pass
+/// (the fixtures validate against it).
+fn check_schemas_published(
+    checks: &mut Checks,
+    module: &Module<'_>,
+    bare: &Host,
+    schemas: Option<&Path>,
+) -> Option<Host> {
+    let Some(dir) = schemas else {
+        checks.skip("schemas", "no schemas given (--schemas DIR)");
+        return Some(bare.clone());
     };
-    if !missing_schemas.is_empty() {
-        checks.fail(
-            "schemas",
-            format!("not published: {}", missing_schemas.join(", ")),
-        );
+    let info = module.info;
+    let missing: Vec<String> = info
+        .functions
+        .iter()
+        .flat_map(|f| {
+            [
+                SchemaId::input(&info.name, &f.name),
+                SchemaId::output(&info.name, &f.name),
+            ]
+        })
+        .map(|id| id.file_name())
+        .filter(|file| !dir.join(file).is_file())
+        .collect();
+    if !missing.is_empty() {
+        checks.fail("schemas", format!("not published: {}", missing.join(", ")));
+        return None;
     }
+    module
+        .host(Some(dir))
+        .map_err(|e| checks.fail("schemas", e.to_string()))
+        .ok()
+}
+
+/// `fixtures`: each case's output equals its expected file, through `host`; and `schemas`, when
+/// not yet decided: every input and output validated.
+fn check_fixtures(
+    checks: &mut Checks,
+    host: Option<&Host>,
+    info: &PluginInfo,
+    fixtures: Option<&[Fixture]>,
+    limits: &mut LimitWatch,
+) {
+    let (Some(host), Some(fixtures)) = (host, fixtures) else {
+        if !checks.has("fixtures") {
+            let why = match (host, fixtures) {
+                (_, None) => "no fixtures given (--fixtures DIR)",
+                _ => "`schemas` failed",
+            };
+            checks.skip("fixtures", why);
+        }
+        if !checks.has("schemas") {
+            checks.pass("schemas", "published (no fixtures to validate)");
+        }
+        return;
+    };
+    let mut wrong: Vec<String> = info
+        .functions
+        .iter()
+        .filter(|f| !fixtures.iter().any(|c| c.function == f.name))
+        .map(|f| format!("`{}` has no fixture", f.name))
+        .collect();
     let mut schema_errors = Vec::new();
-    match (&fixtures, &checked) {
-        (Some(fixtures), Some(host)) => {
-            let mut wrong = Vec::new();
-            for function in &info.functions {
-                if !fixtures.iter().any(|f| f.function == function.name) {
-                    wrong.push(format!("`{}` has no fixture", function.name));
+    for fixture in fixtures {
+        let what = format!("{}/{}", fixture.function, fixture.case);
+        match run_fixture(host, &info.name, fixture) {
+            Ok(()) => {}
+            Err(FixtureError::Call(e)) => {
+                limits.note(&e);
+                if matches!(
+                    e,
+                    CallError::InputSchema { .. } | CallError::OutputSchema { .. }
+                ) {
+                    schema_errors.push(format!("{what}: {e}"));
                 }
+                wrong.push(format!("{what}: {e}"));
             }
-            for fixture in fixtures {
-                let what = format!("{}/{}", fixture.function, fixture.case);
-                let outcome = std::fs::read(&fixture.input)
-                    .map_err(|e| format!("{what}: {e}"))
-                    .and_then(|input| {
-                        host.call_json(&info.name, &fixture.function, &input)
-                            .map_err(|e| {
-                                note_limit(&e);
-                                if matches!(
-                                    e,
-                                    CallError::InputSchema { .. } | CallError::OutputSchema { .. }
-                                ) {
-                                    schema_errors.push(format!("{what}: {e}"));
-                                }
-                                format!("{what}: {e}")
-                            })
-                    })
-                    .and_then(|output| {
-                        let expected = std::fs::read(&fixture.expected)
-                            .map_err(|e| format!("{what}: {}: {e}", fixture.expected.display()))?;
-                        let expected: Value = serde_json::from_slice(&expected)
-                            .map_err(|e| format!("{what}: the expected file: {e}"))?;
-                        let output: Value = serde_json::from_slice(&output)
-                            .map_err(|e| format!("{what}: the output: {e}"))?;
-                        if output == expected {
-                            Ok(())
-                        } else {
-                            Err(format!(
-                                "{what}: the output differs from {}",
-                                fixture.expected.display()
-                            ))
-                        }
-                    });
-                if let Err(e) = outcome {
-                    wrong.push(e);
-                }
-            }
-            if wrong.is_empty() {
-                checks.pass("fixtures", format!("{} cases", fixtures.len()));
-            } else {
-                checks.fail("fixtures", wrong.join("; "));
-            }
+            Err(FixtureError::Other(e)) => wrong.push(format!("{what}: {e}")),
         }
-        (Some(_), None) => checks.set("fixtures", Status::Skipped, "`schemas` failed"),
-        (None, _) if checks.report.check("fixtures").is_none() => {
-            checks.set(
-                "fixtures",
-                Status::Skipped,
-                "no fixtures given (--fixtures DIR)",
+    }
+    if wrong.is_empty() {
+        checks.pass("fixtures", format!("{} cases", fixtures.len()));
+    } else {
+        checks.fail("fixtures", wrong.join("; "));
+    }
+    if !checks.has("schemas") {
+        if schema_errors.is_empty() {
+            checks.pass(
+                "schemas",
+                "published; every fixture's input and output validate",
             );
+        } else {
+            checks.fail("schemas", schema_errors.join("; "));
         }
-        (None, _) => {}
     }
-    match schemas {
-        _ if checks.report.check("schemas").is_some() => {}
-        None => checks.set(
-            "schemas",
-            Status::Skipped,
-            "no schemas given (--schemas DIR)",
-        ),
-        Some(_) if !schema_errors.is_empty() => checks.fail("schemas", schema_errors.join("; ")),
-        Some(_) if fixtures.is_some() => checks.pass(
-            "schemas",
-            "published; every fixture's input and output validate",
-        ),
-        Some(_) => checks.pass("schemas", "published (no fixtures to validate)"),
+}
+
+/// Why a fixture failed: the call, or anything else (files, JSON, a different output).
+enum FixtureError {
+    Call(CallError),
+    Other(String),
+}
+
+/// Calls `plugin` with the fixture's input and compares the output with its expected file.
+fn run_fixture(host: &Host, plugin: &str, fixture: &Fixture) -> Result<(), FixtureError> {
+    let other = FixtureError::Other;
+    let input = std::fs::read(&fixture.input).map_err(|e| other(e.to_string()))?;
+    let output = host
+        .call_json(plugin, &fixture.function, &input)
+        .map_err(FixtureError::Call)?;
+    let expected = std::fs::read(&fixture.expected)
+        .map_err(|e| other(format!("{}: {e}", fixture.expected.display())))?;
+    let expected: Value =
+        serde_json::from_slice(&expected).map_err(|e| other(format!("the expected file: {e}")))?;
+    let output: Value =
+        serde_json::from_slice(&output).map_err(|e| other(format!("the output: {e}")))?;
+    if output == expected {
+        Ok(())
+    } else {
+        Err(other(format!(
+            "the output differs from {}",
+            fixture.expected.display()
+        )))
     }
-    match limit_hit {
-        Some(e) => checks.fail("limits", e),
-        None => checks.pass("limits", "no call hit a limit"),
-    }
-    checks.skip_rest("not run")
 }
 
 /// A `PluginInfo` to fill in with the fields a static check needs.
