@@ -58,11 +58,10 @@ struct Run {
 }
 
 impl Run {
+    /// The `p` quantile; `latencies` are sorted when the run ends ([`drive`]).
     fn percentile(&self, p: f64) -> Duration {
-        let mut sorted = self.latencies.clone();
-        sorted.sort();
-        let index = ((sorted.len() as f64 - 1.0) * p).round() as usize;
-        sorted.get(index).copied().unwrap_or_default()
+        let index = ((self.latencies.len() as f64 - 1.0) * p).round() as usize;
+        self.latencies.get(index).copied().unwrap_or_default()
     }
 
     /// Calls a second over the measured time.
@@ -121,6 +120,7 @@ fn drive(clients: usize, rate: Option<f64>, call: &Call) -> Run {
         all.latencies.extend(run.latencies);
         all.failed += run.failed;
     }
+    all.latencies.sort_unstable();
     all
 }
 
@@ -185,30 +185,39 @@ fn stop(mut service: Service) -> Result<()> {
     Ok(())
 }
 
-fn main() -> Result<()> {
-    // `cargo test --benches` runs this without `--bench`: nothing to check there.
-    if !std::env::args().any(|a| a == "--bench") {
-        return Ok(());
-    }
-    // The library: the same policy, modules and schemas, laid out by a service never started
-    // for calls.
-    let (library_1, library_2) = {
-        let (service, _) = serve("1")?;
-        let dir = service.dir.path();
-        let host = Host::builder()
-            .policy(Policy::load(dir.join("medplug.toml"))?)
-            .plugins_dir(dir.join("plugins"))
-            .schemas_dir(dir.join("plugins/schemas"))
-            .build()?;
-        stop(service)?;
-        let library: Call = Arc::new(move || {
-            let context = CallContext::new("bench", "bench");
-            host.call_json_as(&context, "lgpd-analyzer", "analyze", INPUT_64B)
-                .is_ok()
-        });
-        (drive(1, None, &library), drive(2, None, &library))
-    };
+/// Every run of one benchmark, side by side.
+struct Measurements {
+    library_1: Run,
+    library_2: Run,
+    floor: Run,
+    http_1: Run,
+    peak_1: Run,
+    peak_2: Run,
+    target_rate: f64,
+    loaded: Run,
+}
 
+/// The library: the same policy, modules and schemas as the service, laid out by a service
+/// never started for calls; one thread, then two.
+fn measure_library() -> Result<(Run, Run)> {
+    let (service, _) = serve("1")?;
+    let dir = service.dir.path();
+    let host = Host::builder()
+        .policy(Policy::load(dir.join("medplug.toml"))?)
+        .plugins_dir(dir.join("plugins"))
+        .schemas_dir(dir.join("plugins/schemas"))
+        .build()?;
+    stop(service)?;
+    let library: Call = Arc::new(move || {
+        let context = CallContext::new("bench", "bench");
+        host.call_json_as(&context, "lgpd-analyzer", "analyze", INPUT_64B)
+            .is_ok()
+    });
+    Ok((drive(1, None, &library), drive(2, None, &library)))
+}
+
+fn measure() -> Result<Measurements> {
+    let (library_1, library_2) = measure_library()?;
     let (service, call) = serve("1")?;
     let floor = drive(1, None, &http_get(&service.base, "/healthz"));
     let http_1 = drive(1, None, &call);
@@ -220,57 +229,90 @@ fn main() -> Result<()> {
     let target_rate = 0.8 * peak_2.rate();
     let loaded = drive(CLIENTS, Some(target_rate), &call);
     stop(service)?;
-
-    let failed = floor.failed + http_1.failed + peak_1.failed + peak_2.failed + loaded.failed;
+    let failed: usize = [&floor, &http_1, &peak_1, &peak_2, &loaded]
+        .iter()
+        .map(|run| run.failed)
+        .sum();
     if failed > 0 {
         bail!("{failed} calls to the service failed during the benchmark");
     }
-    let us = |d: Duration| d.as_secs_f64() * 1e6;
-    let overhead = us(http_1.percentile(0.5)) - us(library_1.percentile(0.5));
-    let speedup = peak_2.rate() / peak_1.rate();
-    let ceiling = library_2.rate() / library_1.rate();
-    let tail = us(loaded.percentile(0.99)) / us(loaded.percentile(0.5)).max(f64::MIN_POSITIVE);
-    let verdict = |ok: bool| if ok { "✓" } else { "✗" };
-    let mut figures = vec![format!(
-        "{:<48} {:>9} {:>9} {:>9}",
-        "service (64-byte lgpd analyze)", "calls/s", "p50 µs", "p99 µs"
-    )];
+    Ok(Measurements {
+        library_1,
+        library_2,
+        floor,
+        http_1,
+        peak_1,
+        peak_2,
+        target_rate,
+        loaded,
+    })
+}
+
+fn micros(d: Duration) -> f64 {
+    d.as_secs_f64() * 1e6
+}
+
+/// The table, then each goal with its verdict.
+fn figures(m: &Measurements) -> Vec<String> {
     let row = |what: &str, run: &Run| {
         format!(
             "{what:<48} {:>9.0} {:>9.1} {:>9.1}",
             run.rate(),
-            us(run.percentile(0.5)),
-            us(run.percentile(0.99))
+            micros(run.percentile(0.5)),
+            micros(run.percentile(0.99))
         )
     };
-    figures.push(row("library, 1 thread", &library_1));
-    figures.push(row("library, 2 threads", &library_2));
-    figures.push(row("HTTP GET /healthz, 1 client (no plugin)", &floor));
-    figures.push(row("HTTP, 1 worker, 1 client", &http_1));
-    figures.push(row(
-        &format!("HTTP, 1 worker, {CLIENTS} clients (peak)"),
-        &peak_1,
-    ));
-    figures.push(row(
-        &format!("HTTP, 2 workers, {CLIENTS} clients (peak)"),
-        &peak_2,
-    ));
-    figures.push(row(
-        &format!("HTTP, 2 workers, open loop at {target_rate:.0}/s (80 %)"),
-        &loaded,
-    ));
-    figures.push(format!(
-        "HTTP's cost at p50 (1 client): {overhead:.1} µs (goal ≤ 100 {})",
-        verdict(overhead <= 100.0)
-    ));
-    figures.push(format!(
-        "2 workers over 1 at peak: {speedup:.2}× (goal ≥ 1.8 {}; the library's 2 threads over 1: {ceiling:.2}×)",
-        verdict(speedup >= 1.8)
-    ));
-    figures.push(format!(
-        "p99 / p50 at 80 % of peak: {tail:.2} (goal ≤ 5 {})",
-        verdict(tail <= 5.0)
-    ));
+    let overhead = micros(m.http_1.percentile(0.5)) - micros(m.library_1.percentile(0.5));
+    let speedup = m.peak_2.rate() / m.peak_1.rate();
+    let ceiling = m.library_2.rate() / m.library_1.rate();
+    let tail =
+        micros(m.loaded.percentile(0.99)) / micros(m.loaded.percentile(0.5)).max(f64::MIN_POSITIVE);
+    let verdict = |ok: bool| if ok { "✓" } else { "✗" };
+    vec![
+        format!(
+            "{:<48} {:>9} {:>9} {:>9}",
+            "service (64-byte lgpd analyze)", "calls/s", "p50 µs", "p99 µs"
+        ),
+        row("library, 1 thread", &m.library_1),
+        row("library, 2 threads", &m.library_2),
+        row("HTTP GET /healthz, 1 client (no plugin)", &m.floor),
+        row("HTTP, 1 worker, 1 client", &m.http_1),
+        row(
+            &format!("HTTP, 1 worker, {CLIENTS} clients (peak)"),
+            &m.peak_1,
+        ),
+        row(
+            &format!("HTTP, 2 workers, {CLIENTS} clients (peak)"),
+            &m.peak_2,
+        ),
+        row(
+            &format!(
+                "HTTP, 2 workers, open loop at {:.0}/s (80 %)",
+                m.target_rate
+            ),
+            &m.loaded,
+        ),
+        format!(
+            "HTTP's cost at p50 (1 client): {overhead:.1} µs (goal ≤ 100 {})",
+            verdict(overhead <= 100.0)
+        ),
+        format!(
+            "2 workers over 1 at peak: {speedup:.2}× (goal ≥ 1.8 {}; the library's 2 threads over 1: {ceiling:.2}×)",
+            verdict(speedup >= 1.8)
+        ),
+        format!(
+            "p99 / p50 at 80 % of peak: {tail:.2} (goal ≤ 5 {})",
+            verdict(tail <= 5.0)
+        ),
+    ]
+}
+
+fn main() -> Result<()> {
+    // `cargo test --benches` runs this without `--bench`: nothing to check there.
+    if !std::env::args().any(|a| a == "--bench") {
+        return Ok(());
+    }
+    let figures = figures(&measure()?);
     for line in &figures {
         println!("{line}");
     }
