@@ -1,7 +1,10 @@
 //! The catalogue of JSON Schemas published in `schemas/` (feature `schema`).
 //!
 //! `cargo xtask schemas` writes one file per entry; `cargo xtask schemas --check` (and a test)
-//! fails when a committed file differs. Add an entry here when a plugin gains a function.
+//! fails when a committed file differs. The reference plugins' wire types live in this crate and
+//! are listed in [`catalog`]; a plugin whose wire types live in its own crate (every plugin
+//! `cargo xtask new-plugin` makes) lists them with [`entry`] in an `examples/schemas.rs` that
+//! calls [`print_catalog`], and `cargo xtask schemas` runs it.
 
 use schemars::{JsonSchema, Schema, SchemaGenerator};
 
@@ -16,7 +19,8 @@ pub struct SchemaEntry {
     pub schema: Schema,
 }
 
-fn entry<T: JsonSchema>(id: SchemaId) -> SchemaEntry {
+/// The schema of `T`, published under `id`.
+pub fn entry<T: JsonSchema>(id: SchemaId) -> SchemaEntry {
     SchemaEntry {
         id,
         schema: SchemaGenerator::default().into_root_schema_for::<T>(),
@@ -49,6 +53,20 @@ pub fn catalog() -> Vec<SchemaEntry> {
     ];
     all.sort_by(|a, b| a.id.cmp(&b.id));
     all
+}
+
+/// Prints `entries` on stdout as one JSON object, id → schema: what `cargo xtask schemas` reads
+/// from a plugin crate's `schemas` example.
+#[allow(clippy::print_stdout)]
+pub fn print_catalog(entries: &[SchemaEntry]) {
+    let catalog: serde_json::Map<String, serde_json::Value> = entries
+        .iter()
+        .map(|e| (e.id.as_str().to_owned(), e.schema.clone().to_value()))
+        .collect();
+    println!(
+        "{}",
+        serde_json::to_string(&catalog).expect("a JSON object always serialises")
+    );
 }
 
 #[cfg(test)]

@@ -1,7 +1,8 @@
 //! `cargo xtask build-plugins`: every crate under `plugins/` → optimised, validated wasm.
 //!
 //! 1. `cargo build --profile plugin --target wasm32-unknown-unknown` (one cargo run for all);
-//! 2. wasm-opt (`-Oz` by default), skipped when the raw module is unchanged since the last build;
+//! 2. binaryen's wasm-opt (`-Oz` by default; which one: `wasm_opt.rs`), skipped when the raw
+//!    module is unchanged since the last build;
 //! 3. the ABI v1 check of `medplug_host::inspect`: `describe` runs, every function it lists is
 //!    exported, imports are only Extism's kernel and the host functions of requested capabilities;
 //! 4. `target/plugins/<name>.wasm`, its JSON Schemas copied to `target/plugins/schemas/<name>/`
@@ -21,10 +22,10 @@ use conformance::{PLUGIN_INDEX_FILE, PluginIndex, PluginIndexEntry};
 use medplug_host::signature::{ModuleSignature, SigningKey};
 use medplug_host::{Inspection, inspect, sha256_hex};
 use serde::Deserialize;
-use wasm_opt::{Feature, OptimizationOptions};
 use xshell::cmd;
 
 use crate::toolchain::{WASM_TARGET, ensure_wasm_target};
+use crate::wasm_opt::WasmOpt;
 
 /// Options of `build-plugins`.
 #[derive(Debug, Clone, clap::Args)]
@@ -65,8 +66,8 @@ pub struct WasmCrate {
 
 impl WasmCrate {
     /// Where rustc writes the module.
-    fn raw_path(&self, root: &Path) -> PathBuf {
-        root.join("target")
+    fn raw_path(&self) -> PathBuf {
+        crate::cargo_target_dir()
             .join(WASM_TARGET)
             .join("plugin")
             .join(format!("{}.wasm", self.name.replace('-', "_")))
@@ -158,8 +159,9 @@ pub fn run(options: &Options) -> Result<PluginIndex> {
     };
 
     let mut built = Vec::new();
+    let mut optimiser = None;
     for plugin in &plugins {
-        let entry = build_one(&root, plugin, &optimization, &previous)?;
+        let entry = build_one(&root, plugin, &optimization, &previous, &mut optimiser)?;
         copy_schemas(&root, &out_dir, plugin)?;
         sign(
             &out_dir.join(format!("{}.wasm", plugin.name)),
@@ -192,7 +194,7 @@ pub fn run(options: &Options) -> Result<PluginIndex> {
     std::fs::create_dir_all(&test_dir)?;
     for guest in &guests {
         std::fs::copy(
-            guest.raw_path(&root),
+            guest.raw_path(),
             test_dir.join(format!("{}.wasm", guest.name)),
         )
         .with_context(|| format!("copying test plugin {}", guest.name))?;
@@ -260,8 +262,9 @@ fn build_one(
     plugin: &WasmCrate,
     optimization: &str,
     previous: &PluginIndex,
+    optimiser: &mut Option<WasmOpt>,
 ) -> Result<PluginIndexEntry> {
-    let raw_path = plugin.raw_path(root);
+    let raw_path = plugin.raw_path();
     let raw =
         std::fs::read(&raw_path).with_context(|| format!("reading {}", raw_path.display()))?;
     let raw_sha256 = sha256_hex(&raw);
@@ -282,12 +285,24 @@ fn build_one(
         None if optimization == "none" => raw.clone(),
         // Optimised beside the output, so that a module that fails the checks below never
         // replaces a good one in target/plugins.
-        None => optimise(
-            &raw_path,
-            &out_path.with_extension("wasm.tmp"),
-            optimization,
-        )
-        .with_context(|| format!("plugin `{}`: wasm-opt failed", plugin.name))?,
+        None => {
+            // Located on first need: a build with nothing to optimise needs no binaryen.
+            let optimiser = match optimiser {
+                Some(found) => found,
+                None => {
+                    let found = WasmOpt::locate()?;
+                    println!("{}", found.describe());
+                    optimiser.insert(found)
+                }
+            };
+            optimiser
+                .optimise(
+                    &raw_path,
+                    &out_path.with_extension("wasm.tmp"),
+                    optimization,
+                )
+                .with_context(|| format!("plugin `{}`: wasm-opt failed", plugin.name))?
+        }
     };
 
     let inspection = check_contract(plugin, &out_path.display().to_string(), &optimised)?;
@@ -333,33 +348,6 @@ fn check_contract(plugin: &WasmCrate, origin: &str, bytes: &[u8]) -> Result<Insp
         )));
     }
     Ok(inspection)
-}
-
-/// Runs binaryen's wasm-opt at `level`, with the wasm features rustc emits enabled (binaryen
-/// rejects the module otherwise).
-fn optimise(input: &Path, output: &Path, level: &str) -> Result<Vec<u8>> {
-    let mut options = match level {
-        "z" => OptimizationOptions::new_optimize_for_size_aggressively(),
-        "s" => OptimizationOptions::new_optimize_for_size(),
-        "0" => OptimizationOptions::new_opt_level_0(),
-        "1" => OptimizationOptions::new_opt_level_1(),
-        "2" => OptimizationOptions::new_opt_level_2(),
-        "3" => OptimizationOptions::new_opt_level_3(),
-        "4" => OptimizationOptions::new_opt_level_4(),
-        other => bail!("unknown wasm-opt level `{other}`"),
-    };
-    for feature in [
-        Feature::BulkMemory,
-        Feature::SignExt,
-        Feature::MutableGlobals,
-        Feature::TruncSat,
-        Feature::Multivalue,
-        Feature::ReferenceTypes,
-    ] {
-        options.enable_feature(feature);
-    }
-    options.debug_info(false).run(input, output)?;
-    Ok(std::fs::read(output)?)
 }
 
 fn print_size_table(index: &PluginIndex, built: &[WasmCrate]) {

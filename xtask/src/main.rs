@@ -3,14 +3,16 @@
 //! ```text
 //! cargo xtask build-plugins [--plugin NAME] [--opt-level z|s|0..4] [--no-opt]
 //! cargo xtask schemas [--check]
+//! cargo xtask new-plugin NAME --specialty S [--capability C …]
 //! cargo xtask demo
 //! cargo xtask test
 //! cargo xtask bench
 //! cargo xtask fetch-mitdb [--records 100,101,...] [--dir DIR]
 //! ```
 //! One module per task (as rust-analyzer's xtask): `build_plugins`, `schemas`, `demo`, `test`,
-//! `bench`, `fetch_mitdb` (downloads MIT-BIH Arrhythmia Database records from PhysioNet for the
-//! ECG tests); `toolchain` installs what they need.
+//! `bench`, `new_plugin` (a plugin crate from `xtask/templates/plugin`), `fetch_mitdb` (downloads
+//! MIT-BIH Arrhythmia Database records from PhysioNet for the ECG tests); `toolchain` installs
+//! what they need, `wasm_opt` finds, installs or builds binaryen's optimiser.
 
 mod bench;
 mod build_plugins;
@@ -22,10 +24,12 @@ mod demo_platform;
 mod demo_security;
 mod demo_service;
 mod fetch_mitdb;
+mod new_plugin;
 mod schemas;
 mod service;
 mod test;
 mod toolchain;
+mod wasm_opt;
 
 use std::path::{Path, PathBuf};
 
@@ -51,6 +55,9 @@ enum Task {
         #[arg(long)]
         check: bool,
     },
+    /// Create plugins/NAME (a plugin crate with a starter algorithm, wire types, exports, unit
+    /// tests, a benchmark) and its fixture in tests/fixtures/NAME.
+    NewPlugin(new_plugin::Options),
     /// Build the plugins and run them through the host on realistic samples.
     Demo,
     /// Everything CI checks: plugins, schemas, fmt, clippy, the whole test suite.
@@ -76,18 +83,32 @@ fn main() -> Result<()> {
             schemas::Mode::Write
         }),
         Task::Demo => demo::run(),
+        Task::NewPlugin(options) => new_plugin::run(&options),
         Task::Test => test::run(),
         Task::Bench { service_only } => bench::run(service_only),
         Task::FetchMitdb(options) => fetch_mitdb::run(&options),
     }
 }
 
-/// The workspace root (the xtask crate's parent).
+/// The workspace root: the xtask crate's parent, or `MEDPLUG_WORKSPACE` when set (the scaffold's
+/// test runs the tasks on a scratch copy of the workspace with it).
 pub fn project_root() -> PathBuf {
+    if let Some(root) = std::env::var_os("MEDPLUG_WORKSPACE").filter(|r| !r.is_empty()) {
+        return PathBuf::from(root);
+    }
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .parent()
         .expect("xtask lives in the workspace root")
         .to_owned()
+}
+
+/// Where cargo puts what it builds: `CARGO_TARGET_DIR` when set, else `<root>/target`. The
+/// tasks' own outputs (`target/plugins`, …) stay under `<root>/target`.
+pub fn cargo_target_dir() -> PathBuf {
+    match std::env::var_os("CARGO_TARGET_DIR").filter(|d| !d.is_empty()) {
+        Some(dir) => project_root().join(dir),
+        None => project_root().join("target"),
+    }
 }
 
 /// An `xshell` shell in the workspace root.

@@ -1,11 +1,18 @@
-//! `cargo xtask schemas [--check]`: write or check `schemas/` from the pdk's types
-//! (Write / Check modes, as uv's `generate_json_schema.rs`).
+//! `cargo xtask schemas [--check]`: write or check `schemas/` from the pdk's types and from each
+//! plugin crate that keeps its wire types itself (Write / Check modes, as uv's
+//! `generate_json_schema.rs`).
+//!
+//! A plugin crate with an `examples/schemas.rs` (every plugin `cargo xtask new-plugin` makes)
+//! publishes its own: `cargo run -p NAME --features schema --example NAME-schemas` prints its
+//! catalogue ([`medplug_pdk::schema::print_catalog`]), and every id must start with `NAME/`.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
+use medplug_pdk::SchemaId;
 use medplug_pdk::schema::catalog;
+use xshell::cmd;
 
 /// What to do with the generated schemas.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -21,13 +28,55 @@ pub const REFRESH: &str = "cargo xtask schemas";
 
 /// Every file of `schemas/` as it should be: relative path → contents.
 fn generated() -> Result<BTreeMap<PathBuf, String>> {
-    catalog()
-        .into_iter()
-        .map(|entry| {
-            let text = serde_json::to_string_pretty(&entry.schema)? + "\n";
-            Ok((PathBuf::from(entry.id.file_name()), text))
-        })
-        .collect()
+    let mut files = BTreeMap::new();
+    for entry in catalog() {
+        let text = serde_json::to_string_pretty(&entry.schema)? + "\n";
+        files.insert(PathBuf::from(entry.id.file_name()), text);
+    }
+    for (id, schema) in plugin_crate_catalogs()? {
+        let text = serde_json::to_string_pretty(&schema)? + "\n";
+        if files
+            .insert(PathBuf::from(SchemaId::new(id.clone()).file_name()), text)
+            .is_some()
+        {
+            bail!("schema `{id}` is published twice");
+        }
+    }
+    Ok(files)
+}
+
+/// The catalogues of the plugin crates that publish their own schemas: id → schema.
+fn plugin_crate_catalogs() -> Result<Vec<(String, serde_json::Value)>> {
+    let root = crate::project_root();
+    let sh = crate::shell()?;
+    let mut all = Vec::new();
+    for plugin in crate::build_plugins::crates_under(&root, "plugins")? {
+        let name = &plugin.name;
+        if !root
+            .join("plugins")
+            .join(name)
+            .join("examples/schemas.rs")
+            .exists()
+        {
+            continue;
+        }
+        let example = format!("{name}-schemas");
+        let json = cmd!(
+            sh,
+            "cargo run --quiet -p {name} --features schema --example {example}"
+        )
+        .read()
+        .with_context(|| format!("running plugin `{name}`'s schemas example"))?;
+        let catalog: BTreeMap<String, serde_json::Value> = serde_json::from_str(&json)
+            .with_context(|| format!("plugin `{name}`'s schemas example printed no catalogue"))?;
+        for (id, schema) in catalog {
+            if !id.starts_with(&format!("{name}/")) {
+                bail!("plugin `{name}` publishes schema `{id}`, outside `{name}/`");
+            }
+            all.push((id, schema));
+        }
+    }
+    Ok(all)
 }
 
 /// Every `.json` file under `dir`, relative to it.
