@@ -12,7 +12,8 @@
 //! One module per task (as rust-analyzer's xtask): `build_plugins`, `schemas`, `demo`, `test`,
 //! `bench`, `new_plugin` (a plugin crate from `xtask/templates/plugin`), `fetch_mitdb` (downloads
 //! MIT-BIH Arrhythmia Database records from PhysioNet for the ECG tests); `toolchain` installs
-//! what they need, `wasm_opt` finds, installs or builds binaryen's optimiser.
+//! what they need, `wasm_opt` finds, installs or builds binaryen's optimiser, `other_language`
+//! builds the AssemblyScript test plugin.
 
 mod bench;
 mod build_plugins;
@@ -25,6 +26,7 @@ mod demo_security;
 mod demo_service;
 mod fetch_mitdb;
 mod new_plugin;
+mod other_language;
 mod schemas;
 mod service;
 mod test;

@@ -8,6 +8,7 @@ use anyhow::{Context, Result, bail};
 use xshell::cmd;
 
 use crate::build_plugins::{self, Options};
+use crate::other_language;
 use crate::schemas;
 use crate::toolchain::{WASM_TARGET, ensure_extism_js};
 
@@ -48,6 +49,9 @@ pub fn run() -> Result<()> {
         .run()?)
     })?;
     step("install the second extism host (node)", ensure_extism_js)?;
+    step("build the AssemblyScript test plugin (node)", || {
+        other_language::build_cns_check().map(drop)
+    })?;
     let mut counts = (0, 0);
     step("test suite", || {
         let xtask = run_test_suite(&["-p", "xtask"])?;

@@ -192,3 +192,55 @@ fn ecg_scores_record_100_against_its_annotations() -> Result<()> {
     assert!(String::from_utf8(out.stderr)?.ends_with("has 2 signal(s); there is no lead 2\n"),);
     Ok(())
 }
+
+#[test]
+fn conformance_passes_a_plugin_written_in_assemblyscript_and_exits_zero() -> Result<()> {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let dir = root.join("tests/other-language/cns-check");
+    let module = root.join("target/test-plugins/cns-check.wasm");
+    anyhow::ensure!(
+        module.exists(),
+        "{} is missing: `cargo xtask test` builds it from {} (needs node and npm)",
+        module.display(),
+        dir.display()
+    );
+    let path = |p: PathBuf| p.to_str().map(str::to_owned).context("path");
+    let (fixtures, schemas) = (path(dir.join("fixtures"))?, path(dir.join("schemas"))?);
+    let module = path(module)?;
+    let args = [
+        "conformance",
+        &module,
+        "--fixtures",
+        &fixtures,
+        "--schemas",
+        &schemas,
+    ];
+    let out = medplug(&args, "")?;
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let table = String::from_utf8(out.stdout)?;
+    assert_eq!(
+        table.lines().filter(|l| l.starts_with("  pass  ")).count(),
+        11,
+        "{table}"
+    );
+    assert!(table.ends_with("conformant to ABI v1\n"), "{table}");
+    // The same module without its fixtures' directory fails `fixtures` and exits 1.
+    let out = medplug(
+        &[
+            "conformance",
+            &module,
+            "--fixtures",
+            "no-such-dir",
+            "--schemas",
+            &schemas,
+        ],
+        "",
+    )?;
+    assert_eq!(out.status.code(), Some(1));
+    Ok(())
+}
