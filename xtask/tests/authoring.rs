@@ -138,7 +138,7 @@ fn a_new_plugin_publishes_its_schemas_builds_passes_its_tests_and_conforms() -> 
     assert_eq!(report.failed(), Vec::<&str>::new());
     assert_eq!(
         report.check("fixtures").map(|c| c.detail.as_str()),
-        Some("1 cases")
+        Some("1 case")
     );
     Ok(())
 }

@@ -557,7 +557,9 @@ fn check_fixtures(
         }
     }
     if wrong.is_empty() {
-        checks.pass("fixtures", format!("{} cases", fixtures.len()));
+        let count = fixtures.len();
+        let cases = if count == 1 { "case" } else { "cases" };
+        checks.pass("fixtures", format!("{count} {cases}"));
     } else {
         checks.fail("fixtures", wrong.join("; "));
     }
