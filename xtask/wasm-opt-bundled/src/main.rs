@@ -2,7 +2,9 @@
 //! crate (binaryen 116, compiled from source). `cargo xtask build-plugins` builds and runs it only
 //! when no installed `wasm-opt` fits (`xtask/src/wasm_opt.rs`); it takes the same arguments.
 
-use std::process::{Command, ExitCode};
+use std::process::ExitCode;
+
+use wasm_opt::integration::Command;
 
 fn main() -> ExitCode {
     let mut command = Command::new("wasm-opt");
