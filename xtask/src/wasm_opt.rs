@@ -201,9 +201,12 @@ fn build_bundled() -> Result<WasmOpt> {
     let root = crate::project_root();
     let manifest = root.join("xtask/wasm-opt-bundled/Cargo.toml");
     let target_dir = root.join("target/wasm-opt-bundled");
-    eprintln!(
-        "xtask: building binaryen from the wasm-opt crate (about 14 minutes on 2 cores the first time)"
-    );
+    let program = target_dir.join("debug/wasm-opt-bundled");
+    if !program.exists() {
+        eprintln!(
+            "xtask: building binaryen from the wasm-opt crate (about 14 minutes on 2 cores, once)"
+        );
+    }
     let status = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned()))
         .args(["build", "--quiet", "--locked", "--manifest-path"])
         .arg(&manifest)
@@ -218,7 +221,7 @@ fn build_bundled() -> Result<WasmOpt> {
         );
     }
     Ok(WasmOpt {
-        program: target_dir.join("debug/wasm-opt-bundled"),
+        program,
         version: BUNDLED_VERSION,
         origin: Origin::Bundled,
     })
