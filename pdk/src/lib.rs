@@ -6,7 +6,10 @@
 //! - [`PluginInfo`], [`FunctionInfo`], [`Capability`] and [`ABI_VERSION`]: what `describe` returns;
 //! - [`PluginError`] and [`ErrorCode`]: how a plugin fails a call;
 //! - [`host_fns`]: the payloads of the host functions (`audit_log`, `get_patient`, `encrypt_phi`);
-//! - [`lgpd`], [`ecg`], [`lesion`], [`claims`]: the wire types of the reference plugins' functions;
+//! - [`lgpd`], [`ecg`], [`lesion`], [`claims`]: the wire types of the reference plugins' functions,
+//!   including the adapters that answer the design documents' own contracts
+//!   (`docs/design-contracts.md`), with [`ContentId`], [`UnreadObject`] and [`UnreadValue`]
+//!   shared by them;
 //! - [`schema`] (feature `schema`): the catalogue of JSON Schemas that `cargo xtask schemas` writes;
 //! - `export_plugin!` (wasm32 only): export `describe` and the plugin's functions with one
 //!   declaration;
@@ -26,6 +29,7 @@
 mod abi;
 mod capability;
 pub mod claims;
+mod content_id;
 pub mod ecg;
 mod error;
 #[cfg(target_arch = "wasm32")]
@@ -38,6 +42,7 @@ pub mod mock;
 #[cfg(feature = "schema")]
 pub mod schema;
 mod schema_id;
+mod unread;
 mod wire_name;
 
 pub use abi::{
@@ -45,6 +50,7 @@ pub use abi::{
     is_plugin_name,
 };
 pub use capability::{Capability, EXTISM_ENV_MODULE, HOST_FUNCTION_MODULE};
+pub use content_id::ContentId;
 pub use error::{ErrorCode, PluginError};
 #[cfg(target_arch = "wasm32")]
 pub use guest::{host, run_describe, run_function, run_warm_up};
@@ -52,6 +58,7 @@ pub use guest::{host, run_describe, run_function, run_warm_up};
 #[cfg(not(target_arch = "wasm32"))]
 pub use mock::host;
 pub use schema_id::SchemaId;
+pub use unread::{UnreadObject, UnreadValue};
 pub use wire_name::wire_name;
 
 /// Re-exported for `export_plugin!`, so that plugins need not name `extism-pdk` themselves.

@@ -50,6 +50,47 @@ pub fn catalog() -> Vec<SchemaEntry> {
         entry::<claims::ExtractOutput>(SchemaId::output(claims::PLUGIN_NAME, claims::EXTRACT)),
         entry::<lesion::ScoreInput>(SchemaId::input(lesion::PLUGIN_NAME, lesion::SCORE)),
         entry::<lesion::ScoreOutput>(SchemaId::output(lesion::PLUGIN_NAME, lesion::SCORE)),
+        // The design documents' own contracts (docs/design-contracts.md).
+        entry::<lgpd::ComplianceInput>(SchemaId::input(
+            lgpd::PLUGIN_NAME,
+            lgpd::ANALYZE_LGPD_COMPLIANCE,
+        )),
+        entry::<lgpd::ComplianceOutput>(SchemaId::output(
+            lgpd::PLUGIN_NAME,
+            lgpd::ANALYZE_LGPD_COMPLIANCE,
+        )),
+        entry::<ecg::EcgContentInput>(SchemaId::input(
+            ecg::PLUGIN_NAME,
+            ecg::PROCESS_MEDICAL_CONTENT,
+        )),
+        entry::<ecg::EcgContentOutput>(SchemaId::output(
+            ecg::PLUGIN_NAME,
+            ecg::PROCESS_MEDICAL_CONTENT,
+        )),
+        entry::<claims::ClaimsRequest>(SchemaId::input(
+            claims::PLUGIN_NAME,
+            claims::EXTRACT_MEDICAL_CLAIMS,
+        )),
+        entry::<Vec<claims::MedicalClaim>>(SchemaId::output(
+            claims::PLUGIN_NAME,
+            claims::EXTRACT_MEDICAL_CLAIMS,
+        )),
+        entry::<claims::ClaimsDocument>(SchemaId::input(
+            claims::PLUGIN_NAME,
+            claims::VALIDATE_MEDICAL_CLAIMS,
+        )),
+        entry::<Vec<claims::MedicalClaim>>(SchemaId::output(
+            claims::PLUGIN_NAME,
+            claims::VALIDATE_MEDICAL_CLAIMS,
+        )),
+        entry::<lesion::LesionContentInput>(SchemaId::input(
+            lesion::PLUGIN_NAME,
+            lesion::PROCESS_MEDICAL_CONTENT,
+        )),
+        entry::<lesion::LesionContentOutput>(SchemaId::output(
+            lesion::PLUGIN_NAME,
+            lesion::PROCESS_MEDICAL_CONTENT,
+        )),
     ];
     all.sort_by(|a, b| a.id.cmp(&b.id));
     all

@@ -211,7 +211,8 @@ fn unknown_plugins_and_functions_are_named() -> Result<()> {
         .unwrap_err();
     assert_eq!(
         error.to_string(),
-        "lgpd-analyzer@0.1.0 `anonymize`: no such function (the plugin exports: analyze, redact)"
+        "lgpd-analyzer@0.1.0 `anonymize`: no such function (the plugin exports: analyze, \
+         redact, analyze_lgpd_compliance)"
     );
     Ok(())
 }

@@ -9,6 +9,7 @@ mod audit;
 mod capabilities;
 mod claims;
 mod contract;
+mod design_contracts;
 mod ecg;
 mod fixtures;
 mod integrity;

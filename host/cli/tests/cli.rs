@@ -113,13 +113,14 @@ fn list_and_inspect_describe_the_plugins() -> Result<()> {
     assert_eq!(
         listing,
         "claims-extractor     0.1.0    compliance   enabled  used by: clinica-horizonte  \
-         functions: extract  capabilities: none\n\
+         functions: extract, extract_medical_claims, validate_medical_claims  \
+         capabilities: none\n\
          ecg-analyzer         0.1.0    cardiology   enabled  used by: cardio-sul  \
-         functions: analyze  capabilities: none\n\
+         functions: analyze, process_medical_content  capabilities: none\n\
          lesion-risk          0.1.0    dermatology  enabled  used by: clinica-horizonte  \
-         functions: score  capabilities: none\n\
+         functions: score, process_medical_content  capabilities: none\n\
          lgpd-analyzer        0.1.0    privacy      enabled  used by: cardio-sul, clinica-horizonte  \
-         functions: analyze, redact  capabilities: none\n\
+         functions: analyze, redact, analyze_lgpd_compliance  capabilities: none\n\
          tenant cardio-sul         specialties: cardiology, privacy  plugins: ecg-analyzer, lgpd-analyzer\n\
          tenant clinica-horizonte  specialties: compliance, dermatology, privacy  \
          plugins: claims-extractor, lesion-risk, lgpd-analyzer\n"
@@ -137,7 +138,13 @@ fn list_and_inspect_describe_the_plugins() -> Result<()> {
     );
     assert_eq!(
         report["exports"],
-        serde_json::json!(["analyze", "describe", "redact", "warm_up"])
+        serde_json::json!([
+            "analyze",
+            "analyze_lgpd_compliance",
+            "describe",
+            "redact",
+            "warm_up"
+        ])
     );
     assert!(
         report["imports"]

@@ -4,10 +4,19 @@
 //! One function, [`SCORE`]: lesions and a patient in ([`ScoreInput`]), one report per lesion,
 //! the patient's relative risk and what to do out ([`ScoreOutput`]). Every field of a lesion may
 //! be absent when it was not examined; the report then says which scores it could not compute.
+//!
+//! A second, [`PROCESS_MEDICAL_CONTENT`], answers design document D1's contract with `score`'s
+//! report ([`LesionContentInput`], [`LesionContentOutput`]).
 
+mod medical_content;
 mod report;
 mod score;
 
+pub use medical_content::{
+    AbcdeScore, AnvisaCompliance, ClinicalFeatures, DermoscopyPatterns, LesionAuditTrail,
+    LesionCharacteristics, LesionContentInput, LesionContentOutput, LesionFeatures,
+    LesionPatientHistory, LesionRecommendation, MalignancyRiskAssessment,
+};
 pub use report::{
     Abcde, ComplianceCheck, ComplianceViolation, LesionReport, NotComputed, PatientFactor,
     PatientRisk, Priority, Recommendation, RiskFactor, RiskLevel, ScoreName, ScoreOutput,
@@ -26,3 +35,7 @@ pub const SPECIALTY: &str = "dermatology";
 
 /// The export that scores lesions.
 pub const SCORE: &str = "score";
+
+/// Design document D1's export for the skin-lesion analyzer: its `SkinLesionRequest` (plus the
+/// examined `lesions`) in, `score`'s report in its `LesionAnalysisResult` shape out.
+pub const PROCESS_MEDICAL_CONTENT: &str = "process_medical_content";

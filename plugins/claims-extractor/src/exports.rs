@@ -3,4 +3,6 @@
 medplug_pdk::export_plugin! {
     describe: crate::plugin_info,
     extract: crate::extract,
+    extract_medical_claims: crate::extract_medical_claims,
+    validate_medical_claims: crate::validate_medical_claims,
 }

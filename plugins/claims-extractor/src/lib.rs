@@ -7,6 +7,10 @@
 //! which type, how assertively and on what source (`reading.rs`), and flags what CFM
 //! Resolution 2.336/2023 and ANVISA RDC 96/2008 forbid (`rules.rs`).
 //!
+//! [`extract_medical_claims`] and [`validate_medical_claims`] answer design documents D3's and
+//! D4's contracts of those names with `extract`'s claims (`medical_claims.rs`, thin adapters;
+//! `docs/design-contracts.md` maps them field by field).
+//!
 //! The algorithm is plain Rust, unit-tested and measured on a labelled corpus natively
 //! (`tests/corpus/claims-extractor/`); `exports.rs` is the only wasm glue.
 
@@ -19,12 +23,14 @@ mod exports;
 mod extractor;
 mod language;
 mod lexicon;
+mod medical_claims;
 mod reading;
 mod rules;
 mod sentences;
 mod words;
 
 pub use extractor::extract;
+pub use medical_claims::{extract_medical_claims, validate_medical_claims};
 
 use medplug_pdk::{PluginInfo, claims};
 
@@ -36,7 +42,11 @@ pub fn plugin_info() -> PluginInfo {
         claims::SPECIALTY,
         "finds the medical claims of a Portuguese or English text and flags what \
                       CFM 2.336/2023 and ANVISA RDC 96/2008 forbid",
-        &[claims::EXTRACT],
+        &[
+            claims::EXTRACT,
+            claims::EXTRACT_MEDICAL_CLAIMS,
+            claims::VALIDATE_MEDICAL_CLAIMS,
+        ],
     )
 }
 

@@ -3,4 +3,5 @@
 medplug_pdk::export_plugin! {
     describe: crate::plugin_info,
     analyze: crate::analyze,
+    process_medical_content: crate::process_medical_content,
 }

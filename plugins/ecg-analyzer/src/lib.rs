@@ -7,6 +7,10 @@
 //! deviation (`st_segment.rs`) and the signal's quality (`quality.rs`), and words the findings
 //! with the clinical significance, action and disclaimer each needs (`findings.rs`).
 //!
+//! [`process_medical_content`] answers design document D1's contract of the same name with
+//! `analyze`'s report (`medical_content.rs`, a thin adapter; `docs/design-contracts.md` maps it
+//! field by field).
+//!
 //! The algorithm is plain Rust, unit-tested and benchmarked natively; `exports.rs` is the only
 //! wasm glue. Every threshold names its source where it is defined.
 //!
@@ -21,6 +25,7 @@ mod filter;
 mod findings;
 mod finite;
 mod hrv;
+mod medical_content;
 mod quality;
 mod rate;
 mod rhythm;
@@ -30,6 +35,7 @@ mod st_segment;
 pub mod synthetic;
 
 pub use analyzer::analyze;
+pub use medical_content::process_medical_content;
 
 use medplug_pdk::{PluginInfo, ecg};
 
@@ -41,7 +47,7 @@ pub fn plugin_info() -> PluginInfo {
         ecg::SPECIALTY,
         "finds every beat of a single-lead ECG (Pan-Tompkins) and reports heart \
                       rate, HRV, rhythm, premature beats and ST deviation",
-        &[ecg::ANALYZE],
+        &[ecg::ANALYZE, ecg::PROCESS_MEDICAL_CONTENT],
     )
 }
 

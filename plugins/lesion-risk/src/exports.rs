@@ -3,4 +3,5 @@
 medplug_pdk::export_plugin! {
     describe: crate::plugin_info,
     score: crate::score,
+    process_medical_content: crate::process_medical_content,
 }

@@ -13,6 +13,11 @@
 //! of prohibited claims (`compliance.rs`). Input is checked first (`validate.rs`): an
 //! out-of-range or contradictory value is `invalid_input` naming the field.
 //!
+//! [`process_medical_content`] answers design document D1's contract of the same name with
+//! `score`'s report (`medical_content.rs`, a thin adapter; `docs/design-contracts.md` maps it
+//! field by field): D1 sends lesion images, which cannot be scored, so the examined findings
+//! travel beside them.
+//!
 //! The algorithm is plain Rust, unit-tested and benchmarked natively; `exports.rs` is the only
 //! wasm glue. Every weight and threshold names its source where it is defined. Natively only,
 //! [`examples`] holds a realistic visit and a thousand-lesion input for the demo and benchmarks.
@@ -24,6 +29,7 @@ pub mod examples;
 #[cfg(target_arch = "wasm32")]
 mod exports;
 mod latin;
+mod medical_content;
 mod patient_risk;
 mod recommendations;
 mod scorer;
@@ -32,6 +38,7 @@ mod stolz;
 mod triage;
 mod validate;
 
+pub use medical_content::process_medical_content;
 pub use scorer::score;
 
 use medplug_pdk::{PluginInfo, lesion};
@@ -44,7 +51,7 @@ pub fn plugin_info() -> PluginInfo {
         lesion::SPECIALTY,
         "scores skin lesions for melanoma risk (Stolz ABCD rule, 7-point \
                       checklist, ABCDE) and the patient's relative risk (Gandini 2005)",
-        &[lesion::SCORE],
+        &[lesion::SCORE, lesion::PROCESS_MEDICAL_CONTENT],
     )
 }
 

@@ -5,4 +5,5 @@ medplug_pdk::export_plugin! {
     warm_up: crate::warm_up,
     analyze: crate::analyze,
     redact: crate::redact,
+    analyze_lgpd_compliance: crate::analyze_lgpd_compliance,
 }

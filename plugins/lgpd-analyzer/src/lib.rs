@@ -8,7 +8,10 @@
 //!   título de eleitor, SP RG), contacts (CEP, phone, e-mail), birth dates, patients' names,
 //!   professional registrations and sensitive data (LGPD Art. 5 II), scores the risk and
 //!   recommends;
-//! - [`redact`] masks, tags or pseudonymises what `analyze` finds.
+//! - [`redact`] masks, tags or pseudonymises what `analyze` finds;
+//! - [`analyze_lgpd_compliance`] answers design document D3's contract of the same name with
+//!   `analyze`'s findings (`compliance.rs`, a thin adapter; `docs/design-contracts.md` maps it
+//!   field by field).
 //!
 //! Numbers are read by `numbers.rs` (one pass, formats and check digits); words by one
 //! multi-pattern automaton over the case-folded text (`scanner.rs`, `fold.rs`) whose matches the
@@ -22,6 +25,7 @@ mod birth_date;
 mod candidate;
 pub mod check_digit;
 mod clinical_words;
+mod compliance;
 mod custom;
 mod email;
 #[cfg(target_arch = "wasm32")]
@@ -41,6 +45,7 @@ mod text;
 mod warm_up;
 
 pub use analyzer::analyze;
+pub use compliance::analyze_lgpd_compliance;
 pub use redact::redact;
 pub use warm_up::warm_up;
 
@@ -54,7 +59,7 @@ pub fn plugin_info() -> PluginInfo {
         lgpd::SPECIALTY,
         "finds Brazilian personal and sensitive data under LGPD (identifiers with \
                       check digits, contacts, names, health data), scores the risk and redacts it",
-        &[lgpd::ANALYZE, lgpd::REDACT],
+        &[lgpd::ANALYZE, lgpd::REDACT, lgpd::ANALYZE_LGPD_COMPLIANCE],
     )
 }
 
@@ -72,7 +77,11 @@ mod tests {
             .collect();
         assert_eq!(
             schemas,
-            ["lgpd-analyzer/analyze.input", "lgpd-analyzer/redact.input"]
+            [
+                "lgpd-analyzer/analyze.input",
+                "lgpd-analyzer/redact.input",
+                "lgpd-analyzer/analyze_lgpd_compliance.input"
+            ]
         );
     }
 }
