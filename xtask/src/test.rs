@@ -26,8 +26,8 @@ pub fn run() -> Result<()> {
             .context("run `cargo fmt --all` to fix")
     })?;
     // xtask is checked and tested on its own, with exactly the features `cargo xtask` built it
-    // with: unified with the rest of the workspace, binaryen's C++ (14 minutes on 2 cores)
-    // would be compiled twice more.
+    // with: unified with the rest of the workspace, its dependencies would be compiled again
+    // with other features. (binaryen is no longer among them: see wasm_opt.rs.)
     step("clippy (native)", || {
         cmd!(
             sh,
