@@ -6,6 +6,7 @@
 
 mod any_module;
 mod audit;
+mod boundary_plugin;
 mod capabilities;
 mod claims;
 mod contract;

@@ -8,6 +8,9 @@
 
 use std::hint::black_box;
 
+#[path = "support/boundary.rs"]
+mod boundary_support;
+
 use conformance::{reference_host, root};
 use criterion::{Criterion, criterion_group, criterion_main};
 use medplug_pdk::ecg::{self, AnalyzeInput, AnalyzeOutput};
@@ -39,6 +42,28 @@ fn benches(c: &mut Criterion) {
     });
     group.bench_function("wasm_samples_i16", |b| b.iter(|| call(black_box(&compact))));
     group.bench_function("wasm_samples_mv", |b| b.iter(|| call(black_box(&mv))));
+    // JSON bytes in and out, as `medplug serve` calls; and the boundary alone for the same
+    // bytes (`support/boundary.rs`).
+    let json = serde_json::to_vec(&compact).expect("serialises");
+    let output_bytes = host
+        .call_json(ecg::PLUGIN_NAME, ecg::ANALYZE, &json)
+        .expect("analyzes")
+        .len();
+    println!(
+        "ecg_record_100: {} bytes in, {output_bytes} bytes out",
+        json.len()
+    );
+    let mut boundary = boundary_support::Boundary::for_call(json.len(), output_bytes);
+    group.bench_function("wasm_json", |b| {
+        b.iter(|| {
+            host.call_json(ecg::PLUGIN_NAME, ecg::ANALYZE, black_box(&json))
+                .expect("analyzes")
+        });
+    });
+    group.bench_function("boundary", |b| b.iter(|| boundary.through_host()));
+    group.bench_function("boundary_bare_extism", |b| {
+        b.iter(|| boundary.through_bare_extism());
+    });
     group.finish();
 }
 

@@ -10,6 +10,9 @@
 
 use std::hint::black_box;
 
+#[path = "support/boundary.rs"]
+mod boundary_support;
+
 use conformance::{lgpd_corpus, plugins_dir, reference_host};
 use criterion::{Criterion, criterion_group, criterion_main};
 use medplug_host::Host;
@@ -55,6 +58,32 @@ fn analyze_in(host: &Host, input: &AnalyzeInput) -> AnalyzeOutput {
         .expect("analyzes")
 }
 
+/// In `group`: `wasm_json`, the end-to-end call with JSON bytes in and out (as `medplug serve`
+/// makes it), and beside it `boundary` and `boundary_bare_extism`, the boundary alone for the
+/// same input and output bytes (`support/boundary.rs`).
+fn bench_boundary(c: &mut Criterion, group: &str, host: &Host, input: &AnalyzeInput) {
+    let json = serde_json::to_vec(input).expect("serialises");
+    let output_bytes = host
+        .call_json(lgpd::PLUGIN_NAME, lgpd::ANALYZE, &json)
+        .expect("analyzes")
+        .len();
+    let mut boundary = boundary_support::Boundary::for_call(json.len(), output_bytes);
+    println!("{group}: {} bytes in, {output_bytes} bytes out", json.len());
+    let mut group = c.benchmark_group(group);
+    group.sample_size(10);
+    group.bench_function("wasm_json", |b| {
+        b.iter(|| {
+            host.call_json(lgpd::PLUGIN_NAME, lgpd::ANALYZE, black_box(&json))
+                .expect("analyzes")
+        });
+    });
+    group.bench_function("boundary", |b| b.iter(|| boundary.through_host()));
+    group.bench_function("boundary_bare_extism", |b| {
+        b.iter(|| boundary.through_bare_extism());
+    });
+    group.finish();
+}
+
 fn benches(c: &mut Criterion) {
     let host = reference_host().expect("the host loads the plugins");
     let unmetered = Host::builder()
@@ -85,6 +114,7 @@ fn benches(c: &mut Criterion) {
         &input,
         &[("wasm", &host), ("wasm_no_fuel", &unmetered)],
     );
+    bench_boundary(c, "lgpd_1mb", &host, &input);
 
     // The same size of medical text without personal data: the cost of reading, without the
     // cost of reporting.

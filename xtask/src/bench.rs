@@ -128,8 +128,39 @@ const SPEEDUPS: [(&str, &str, &str, Option<f64>); 2] = [
     ),
 ];
 
+/// The analysis alone in wasm against native (issue 20, decision 1): `(what, end to end,
+/// boundary for the same bytes, native, goal ≤)`, reported as (end to end − boundary) / native.
+const ANALYSES: [(&str, &str, &str, &str, f64); 2] = [
+    (
+        "lgpd-analyzer, dense 1 MB",
+        "lgpd_1mb/wasm_json",
+        "lgpd_1mb/boundary",
+        "lgpd_1mb/native",
+        2.0,
+    ),
+    (
+        "ecg-analyzer, record 100 (samples_i16)",
+        "ecg_record_100/wasm_json",
+        "ecg_record_100/boundary",
+        "ecg_record_100/native",
+        1.7,
+    ),
+];
+
 /// A ratio to report: `(what, numerator, denominator, goal)`, benches named `group/id`.
-const RATIOS: [(&str, &str, &str, Option<f64>); 7] = [
+const RATIOS: [(&str, &str, &str, Option<f64>); 9] = [
+    (
+        "host / bare extism, boundary, lgpd 1 MB bytes",
+        "lgpd_1mb/boundary",
+        "lgpd_1mb/boundary_bare_extism",
+        Some(1.05),
+    ),
+    (
+        "host / bare extism, boundary, ecg 100 bytes",
+        "ecg_record_100/boundary",
+        "ecg_record_100/boundary_bare_extism",
+        Some(1.05),
+    ),
     (
         "host overhead per call (host / raw extism)",
         "call_64b/medplug_host",
@@ -241,6 +272,24 @@ pub fn run(service_only: bool) -> Result<()> {
                 None => "-".to_owned(),
             };
             println!("{what:<46} {:>8.2} {verdict:>8}", a / b);
+        }
+    }
+    println!();
+    println!(
+        "{:<40} {:>9} {:>9} {:>9} {:>6} {:>7}",
+        "analysis in wasm / native", "e2e ms", "boundary", "native", "ratio", "goal"
+    );
+    for (what, end_to_end, boundary, native, goal) in ANALYSES {
+        let find = |name: &str| rows.iter().find(|(n, _)| n == name).map(|(_, v)| *v);
+        if let (Some(e), Some(b), Some(n)) = (find(end_to_end), find(boundary), find(native)) {
+            let ratio = (e - b) / n;
+            let verdict = if ratio <= goal { "✓" } else { "✗" };
+            println!(
+                "{what:<40} {:>9.2} {:>9.2} {:>9.2} {ratio:>6.2} ≤ {goal} {verdict}",
+                e / 1e6,
+                b / 1e6,
+                n / 1e6
+            );
         }
     }
     println!();
