@@ -21,6 +21,8 @@ pub(crate) struct CallFacts<'a> {
     pub function: &'a str,
     /// The input (only its digest and size are recorded).
     pub input: &'a [u8],
+    /// Its SHA-256, when it was computed beside the plugin (large inputs); else computed here.
+    pub input_sha256: Option<String>,
     /// The version chosen to answer.
     pub answered: Option<Arc<PluginVersion>>,
     /// Fuel burned, when the plugin ran under metering.
@@ -56,7 +58,7 @@ impl CallFacts<'_> {
                 .map(|p| p.sha256().to_owned())
                 .unwrap_or_default(),
             function: self.function.chars().take(64).collect(),
-            input_sha256: sha256_hex(self.input),
+            input_sha256: self.input_sha256.unwrap_or_else(|| sha256_hex(self.input)),
             input_bytes: self.input.len() as u64,
             outcome,
             error_kind,
