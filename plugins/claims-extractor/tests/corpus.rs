@@ -16,6 +16,9 @@ use claims_extractor::extract;
 use medplug_pdk::claims::{Claim, ExtractInput, ExtractOutput};
 use serde::Deserialize;
 
+mod common;
+use common::{Counts, ratio};
+
 #[derive(Deserialize)]
 struct Document {
     id: String,
@@ -32,47 +35,6 @@ struct Labelled {
     assertiveness: Option<String>,
     evidence: Option<bool>,
     prohibited: bool,
-}
-
-/// Counts of one yes/no decision.
-#[derive(Default, Debug, Clone, Copy)]
-struct Counts {
-    tp: u32,
-    fp: u32,
-    fn_: u32,
-}
-
-impl Counts {
-    fn add(&mut self, truth: bool, predicted: bool) {
-        match (truth, predicted) {
-            (true, true) => self.tp += 1,
-            (false, true) => self.fp += 1,
-            (true, false) => self.fn_ += 1,
-            (false, false) => {}
-        }
-    }
-    fn precision(self) -> f64 {
-        ratio(self.tp, self.tp + self.fp)
-    }
-    fn recall(self) -> f64 {
-        ratio(self.tp, self.tp + self.fn_)
-    }
-    fn f1(self) -> f64 {
-        let (p, r) = (self.precision(), self.recall());
-        if p + r == 0.0 {
-            0.0
-        } else {
-            2.0 * p * r / (p + r)
-        }
-    }
-}
-
-fn ratio(a: u32, b: u32) -> f64 {
-    if b == 0 {
-        1.0
-    } else {
-        f64::from(a) / f64::from(b)
-    }
 }
 
 /// Every figure of one corpus file.
