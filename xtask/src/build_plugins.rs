@@ -86,16 +86,26 @@ struct Package {
     manifest_path: PathBuf,
 }
 
-/// The crates directly under `dir` (`plugins`, `tests/guests`), by name.
-pub fn crates_under(root: &Path, dir: &str) -> Result<Vec<WasmCrate>> {
-    let sh = crate::shell()?;
+/// Every package of the workspace at `root` (`cargo metadata`).
+fn workspace_packages(root: &Path) -> Result<Vec<Package>> {
+    let sh = xshell::Shell::new()?;
+    sh.change_dir(root);
     let json = cmd!(sh, "cargo metadata --no-deps --format-version 1")
         .quiet()
         .read()?;
     let metadata: Metadata = serde_json::from_str(&json).context("parsing cargo metadata")?;
+    Ok(metadata.packages)
+}
+
+/// Whether the workspace at `root` has a package named `name`.
+pub fn has_package(root: &Path, name: &str) -> Result<bool> {
+    Ok(workspace_packages(root)?.iter().any(|p| p.name == name))
+}
+
+/// The crates directly under `dir` (`plugins`, `tests/guests`), by name.
+pub fn crates_under(root: &Path, dir: &str) -> Result<Vec<WasmCrate>> {
     let parent = root.join(dir);
-    let mut crates: Vec<WasmCrate> = metadata
-        .packages
+    let mut crates: Vec<WasmCrate> = workspace_packages(root)?
         .into_iter()
         .filter(|p| p.manifest_path.parent().and_then(Path::parent) == Some(parent.as_path()))
         .map(|p| WasmCrate {

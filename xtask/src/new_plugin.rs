@@ -211,18 +211,8 @@ fn check_free(root: &Path, name: &str) -> Result<()> {
             bail!("`{name}` exists: {dir}/{name} is already there; choose another name");
         }
     }
-    let sh = xshell::Shell::new()?;
-    sh.change_dir(root);
-    let json = xshell::cmd!(sh, "cargo metadata --no-deps --format-version 1")
-        .quiet()
-        .read()
+    let taken = crate::build_plugins::has_package(root, name)
         .context("reading the workspace's crates with cargo metadata")?;
-    let metadata: serde_json::Value = serde_json::from_str(&json)?;
-    let taken = metadata["packages"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .any(|p| p["name"] == name);
     if taken {
         bail!("`{name}` exists: the workspace already has a crate of that name");
     }
