@@ -30,9 +30,9 @@ use crate::audit::now_rfc3339;
 use crate::metrics::CallObservation;
 use crate::policy::Tenant;
 use crate::registry::LifecycleEvent;
-use crate::registry::PluginVersion;
+use crate::registry::{FunctionSchemas, PluginVersion};
 use crate::services::CallScope;
-use crate::{CallContext, CallError, Host, sha256_hex};
+use crate::{CallContext, CallError, CallSite, Host, sha256_hex};
 
 /// How a caller wants the output: the bytes, checked to be JSON, or a type.
 type Decode<'a, T> = Box<dyn FnOnce(Vec<u8>, Option<Value>) -> Result<T, String> + 'a>;
@@ -162,19 +162,7 @@ impl Host {
 
             // Check the input.
             let schemas = plugin.schemas(function);
-            if let Some(schemas) = schemas {
-                let value: Value =
-                    serde_json::from_slice(input).map_err(|e| CallError::InvalidInput {
-                        site: site(),
-                        message: format!("not json: {e}"),
-                    })?;
-                schemas
-                    .check_input(&value)
-                    .map_err(|violation| CallError::InputSchema {
-                        site: site(),
-                        violation: Box::new(violation),
-                    })?;
-            }
+            check_input(schemas, input, site)?;
 
             // Invoke.
             let scope = Arc::new(CallScope {
@@ -194,23 +182,7 @@ impl Host {
             let output = invocation.result?;
 
             // Check the output.
-            let checked = match schemas {
-                None => None,
-                Some(schemas) => {
-                    let value: Value =
-                        serde_json::from_slice(&output).map_err(|e| CallError::InvalidOutput {
-                            site: site(),
-                            message: format!("not json: {e}"),
-                        })?;
-                    schemas
-                        .check_output(&value)
-                        .map_err(|violation| CallError::OutputSchema {
-                            site: site(),
-                            violation: Box::new(violation),
-                        })?;
-                    Some(value)
-                }
-            };
+            let checked = check_output(schemas, &output, site)?;
             decode(output, checked).map_err(|message| CallError::InvalidOutput {
                 site: site(),
                 message,
@@ -312,6 +284,50 @@ impl Host {
     ) -> Result<Arc<PluginVersion>, CallError> {
         self.version_for(self.tenant_of(context)?, target, "describe")
     }
+}
+
+/// With schemas, `input` must be JSON that its function's input schema accepts.
+fn check_input(
+    schemas: Option<&FunctionSchemas>,
+    input: &[u8],
+    site: impl Fn() -> CallSite,
+) -> Result<(), CallError> {
+    let Some(schemas) = schemas else {
+        return Ok(());
+    };
+    let value: Value = serde_json::from_slice(input).map_err(|e| CallError::InvalidInput {
+        site: site(),
+        message: format!("not json: {e}"),
+    })?;
+    schemas
+        .check_input(&value)
+        .map_err(|violation| CallError::InputSchema {
+            site: site(),
+            violation: Box::new(violation),
+        })
+}
+
+/// With schemas, `output` must be JSON that its function's output schema accepts; returns it
+/// parsed, so that decoding does not parse it again.
+fn check_output(
+    schemas: Option<&FunctionSchemas>,
+    output: &[u8],
+    site: impl Fn() -> CallSite,
+) -> Result<Option<Value>, CallError> {
+    let Some(schemas) = schemas else {
+        return Ok(None);
+    };
+    let value: Value = serde_json::from_slice(output).map_err(|e| CallError::InvalidOutput {
+        site: site(),
+        message: format!("not json: {e}"),
+    })?;
+    schemas
+        .check_output(&value)
+        .map_err(|violation| CallError::OutputSchema {
+            site: site(),
+            violation: Box::new(violation),
+        })?;
+    Ok(Some(value))
 }
 
 /// Inputs from this size on are hashed for the audit record on a second thread while the plugin
