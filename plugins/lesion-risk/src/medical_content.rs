@@ -10,7 +10,8 @@
 use medplug_pdk::lesion::{
     AbcdeScore, AnvisaCompliance, ClinicalFeatures, DermoscopyPatterns, LesionAuditTrail,
     LesionCharacteristics, LesionContentInput, LesionContentOutput, LesionFeatures,
-    LesionRecommendation, MalignancyRiskAssessment, PatientHistory, RiskLevel, ScoreInput,
+    LesionRecommendation, LesionReport, MalignancyRiskAssessment, PatientHistory, RiskLevel,
+    ScoreInput, ScoreOutput,
 };
 use medplug_pdk::{ContentId, PluginError, UnreadObject};
 
@@ -65,28 +66,7 @@ pub fn process_medical_content(
     let mut id = ContentId::new();
     id.bytes(&serde_json::to_vec(&report).unwrap_or_default());
 
-    let mut risk_factors = Vec::new();
-    for lesion in &report.lesions {
-        risk_factors.extend(
-            lesion
-                .risk_basis
-                .iter()
-                .map(|b| format!("{}: {b}", lesion.id)),
-        );
-    }
-    if let Some(patient) = &report.patient_risk {
-        // As D1 lists only what raises the risk: the factors above their reference category.
-        for factor in &patient.factors {
-            if let Some(rr) = factor.relative_risk.filter(|&rr| rr > 1.0) {
-                risk_factors.push(format!("RR {}: {}", decimal(rr), factor.source));
-            }
-        }
-        risk_factors.push(format!(
-            "risco relativo do paciente: {} ({})",
-            decimal(patient.relative_risk),
-            patient.model
-        ));
-    }
+    let risk_factors = risk_factors(&report);
     let mut disclaimer = String::new();
     let extra = history.sun_exposure_high.map(|_| SUN_EXPOSURE_NOT_SCORED);
     for text in report.disclaimers.iter().map(String::as_str).chain(extra) {
@@ -117,37 +97,10 @@ pub fn process_medical_content(
         .map(|l| l.risk_level)
         .max()
         .unwrap_or(RiskLevel::Low);
-    let mut by_position = Vec::with_capacity(report.lesions.len());
-    for (i, (lesion, diameter_mm)) in report.lesions.into_iter().zip(diameters).enumerate() {
-        by_position.push((
-            format!("lesion_{}", i + 1),
-            LesionFeatures {
-                abcde_score: AbcdeScore {
-                    asymmetry_score: None,
-                    border_irregularity: None,
-                    color_variation: None,
-                    diameter_mm,
-                },
-                dermoscopy_patterns: DermoscopyPatterns {
-                    tds: lesion.tds,
-                    seven_point: lesion.seven_point,
-                },
-                color_distribution: UnreadObject {},
-                clinical_features: ClinicalFeatures {
-                    lesion_id: lesion.id,
-                    location: lesion.location,
-                    abcde: lesion.abcde,
-                    risk_level: lesion.risk_level,
-                    priority: lesion.priority,
-                    not_computed: lesion.not_computed,
-                },
-            },
-        ));
-    }
     Ok(LesionContentOutput {
         analysis_id: id.id("derm"),
         lesion_characteristics: LesionCharacteristics {
-            lesions: by_position,
+            lesions: by_position(report.lesions, diameters),
         },
         malignancy_risk_assessment: MalignancyRiskAssessment {
             risk_level,
@@ -182,6 +135,70 @@ pub fn process_medical_content(
             medical_disclaimers_included,
         },
     })
+}
+
+/// D1's `risk_factors`: each lesion's grounds for its level, then the patient's factors that
+/// raise the risk and the patient's relative risk.
+fn risk_factors(report: &ScoreOutput) -> Vec<String> {
+    let mut risk_factors = Vec::new();
+    for lesion in &report.lesions {
+        risk_factors.extend(
+            lesion
+                .risk_basis
+                .iter()
+                .map(|b| format!("{}: {b}", lesion.id)),
+        );
+    }
+    if let Some(patient) = &report.patient_risk {
+        // As D1 lists only what raises the risk: the factors above their reference category.
+        for factor in &patient.factors {
+            if let Some(rr) = factor.relative_risk.filter(|&rr| rr > 1.0) {
+                risk_factors.push(format!("RR {}: {}", decimal(rr), factor.source));
+            }
+        }
+        risk_factors.push(format!(
+            "risco relativo do paciente: {} ({})",
+            decimal(patient.relative_risk),
+            patient.model
+        ));
+    }
+    risk_factors
+}
+
+/// D1's `lesion_characteristics`, keyed `lesion_1`, `lesion_2`… in input order, with the
+/// examined diameters echoed.
+fn by_position(
+    lesions: Vec<LesionReport>,
+    diameters: Vec<Option<f64>>,
+) -> Vec<(String, LesionFeatures)> {
+    let mut by_position = Vec::with_capacity(lesions.len());
+    for (i, (lesion, diameter_mm)) in lesions.into_iter().zip(diameters).enumerate() {
+        by_position.push((
+            format!("lesion_{}", i + 1),
+            LesionFeatures {
+                abcde_score: AbcdeScore {
+                    asymmetry_score: None,
+                    border_irregularity: None,
+                    color_variation: None,
+                    diameter_mm,
+                },
+                dermoscopy_patterns: DermoscopyPatterns {
+                    tds: lesion.tds,
+                    seven_point: lesion.seven_point,
+                },
+                color_distribution: UnreadObject {},
+                clinical_features: ClinicalFeatures {
+                    lesion_id: lesion.id,
+                    location: lesion.location,
+                    abcde: lesion.abcde,
+                    risk_level: lesion.risk_level,
+                    priority: lesion.priority,
+                    not_computed: lesion.not_computed,
+                },
+            },
+        ));
+    }
+    by_position
 }
 
 #[cfg(test)]
