@@ -8,8 +8,8 @@ use crate::fold::fold_case;
 use crate::scanner::{Cue, scan};
 use crate::text::{Segments, char_ranges};
 use crate::{
-    advice, birth_date, clinical_words, custom, email, mask, names, numbers, registration, resolve,
-    risk, sensitive,
+    advice, birth_date, clinical_words, custom, email, exam_result, mask, names, numbers,
+    registration, resolve, risk, sensitive, vocabulary,
 };
 
 /// Finds personal data in `input.content`, scores the risk and says what to do. Fails only on
@@ -58,6 +58,13 @@ pub(crate) fn detect(
             Cue::Sensitive(kind) => sensitive_terms.push((kind, range)),
         }
     }
+    sensitive_terms.extend(vocabulary::find(&folded).into_iter().filter_map(|term| {
+        let range = match term.list {
+            vocabulary::List::Exam => exam_result::with_result(&folded, term.range)?,
+            _ => term.range,
+        };
+        Some((term.list.kind(), range))
+    }));
     let named: Vec<Candidate> = found
         .iter()
         .filter(|c| c.builtin_kind() == Some(FindingKind::PatientName))

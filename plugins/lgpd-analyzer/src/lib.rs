@@ -28,6 +28,7 @@ mod clinical_words;
 mod compliance;
 mod custom;
 mod email;
+mod exam_result;
 #[cfg(target_arch = "wasm32")]
 mod exports;
 mod fold;
@@ -42,6 +43,7 @@ mod risk;
 mod scanner;
 mod sensitive;
 mod text;
+mod vocabulary;
 mod warm_up;
 
 pub use analyzer::analyze;

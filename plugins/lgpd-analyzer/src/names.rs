@@ -14,8 +14,11 @@ use std::collections::HashMap;
 use crate::candidate::Candidate;
 use crate::text::is_word_char;
 
-/// The cue words, for the scanner (the name itself is read by [`read`]).
-pub const CUE_PATTERN: &str = r"(?:(?m:^)(?:[-•*]|[0-9]{1,2}[.)]|[a-z]\))[ ]|testemunha(?: [0-9])?:|companheir[oa],?|respons[áa]ve(?:l|is)[^:\n(]{0,30}[:(]|filh[oa]s?,|pais:|pai \(|m[ãa]e \(|representad[oa] por|meu nome [ée]|me chamo|\[[0-9]{1,2}/[0-9]{1,2}/[0-9]{2,4},? [0-9]{1,2}:[0-9]{2}\]|leito [0-9]+ ?[—–-]|eu,|nome[^:\n]{0,25}:|acompanhante[^:\n]{0,20}:|usu[áa]ri[oa]:|crian[çc]a:|candidat[oa]:|interessad[oa]:|benefici[áa]ri[oa]|avaliad[oa]:|requerente:|v[íi]tima:|segurad[oa]:|titular:|paciente|pcte?\.?|sr\.|sra\.|srta\.|sr|sra|srta|senhora|senhor|dona|nome(?: completo)?(?: d[oa] paciente)?(?: social)?[ ]?:|m[ãa]e[ ]?:?|pai[ ]?:?|genitora|genitor|respons[áa]vel(?: legal)?[ ]?:|acompanhante[ ]?:?|acompanhad[oa] (?:de|pel[oa]|da|do)|filh[oa] de|espos[oa]|marido|irm[ãa]o?|net[oa]|cuidadora?|titular[ ]?:)";
+/// The cue words, for the scanner (the name itself is read by [`read`]). A form's captions
+/// ("Nome completo da paciente:", "Responsável legal (mãe):") are cued by their first word and
+/// read to their colon by [`through_caption`]: in the pattern, "any character but a colon, up to
+/// 25 times" multiplied the automaton's states, and its first-call cost, several times over.
+pub const CUE_PATTERN: &str = r"(?:(?m:^)(?:[-•*]|[0-9]{1,2}[.)]|[a-z]\))[ ]|testemunha(?: [0-9])?:|companheir[oa],?|respons[áa]ve(?:l|is)|filh[oa]s?,|pais:|pai \(|m[ãa]e \(|representad[oa] por|meu nome [ée]|me chamo|\[[0-9]{1,2}/[0-9]{1,2}/[0-9]{2,4},? [0-9]{1,2}:[0-9]{2}\]|leito [0-9]+ ?[—–-]|eu,|nome|acompanhante|usu[áa]ri[oa]:|crian[çc]a:|candidat[oa]:|interessad[oa]:|benefici[áa]ri[oa]|avaliad[oa]:|requerente:|v[íi]tima:|segurad[oa]:|titular:|paciente|pcte?\.?|sr\.|sra\.|srta\.|sr|sra|srta|senhora|senhor|dona|m[ãa]e[ ]?:?|pai[ ]?:?|genitora|genitor|acompanhad[oa] (?:de|pel[oa]|da|do)|filh[oa] de|espos[oa]|marido|irm[ãa]o?|net[oa]|cuidadora?|titular[ ]?:)";
 
 /// Capitalised words that follow a cue but are not names.
 const NOT_NAMES: &[&str] = &[
@@ -119,6 +122,7 @@ pub fn read(text: &str, cue: Range<usize>) -> Option<Candidate> {
     if professional_before(text, cue.start) {
         return None;
     }
+    let cue = through_caption(text, cue)?;
     let after = &text[cue.end..];
     let after = after.strip_prefix("(a)").unwrap_or(after);
     let after = after.strip_prefix("(ª)").unwrap_or(after);
@@ -148,6 +152,31 @@ pub fn read(text: &str, cue: Range<usize>) -> Option<Candidate> {
         0.9,
         None,
     ))
+}
+
+/// A caption's cue word read on to the end of its caption: "Nome" to the colon within 25
+/// characters ("Nome completo da paciente:"), "Responsável" to a colon or parenthesis within 30,
+/// "Acompanhante" to a colon within 20 or alone. `None` when a caption that needs its colon has
+/// none on its line; any other cue is returned as it is.
+fn through_caption(text: &str, cue: Range<usize>) -> Option<Range<usize>> {
+    let word = text[cue.clone()].to_lowercase();
+    let (reach, ends, alone): (usize, &[char], bool) = match word.as_str() {
+        "nome" => (25, &[':'], false),
+        "responsável" | "responsavel" | "responsáveis" | "responsaveis" => {
+            (30, &[':', '('], false)
+        }
+        "acompanhante" => (20, &[':'], true),
+        _ => return Some(cue),
+    };
+    for (n, (at, c)) in text[cue.end..].char_indices().enumerate() {
+        if ends.contains(&c) {
+            return Some(cue.start..cue.end + at + c.len_utf8());
+        }
+        if c == '\n' || n == reach {
+            break;
+        }
+    }
+    alone.then_some(cue)
 }
 
 /// Whether a health professional's title or role stands just before a cue ("psicóloga

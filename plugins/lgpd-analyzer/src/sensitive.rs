@@ -21,8 +21,10 @@ use crate::text::{Segments, is_function_word, window_before};
 /// A CID-10 code: chapter letter, two digits, optional subcategory.
 pub const CID_PATTERN: &str = r"[a-z][0-9]{2}(?:\.[0-9x])?";
 
-/// The lexicon, one alternation per kind. Case-insensitive; whole words (checked by the scanner).
-pub const LEXICON: [(FindingKind, &str); 7] = [
+/// The patterns with an open part (a number, a free word), one alternation per kind; whole words
+/// (checked by the scanner). Plain terms are in the vocabulary (`vocabulary/`); biometric and
+/// religious terms are all plain.
+pub const LEXICON: [(FindingKind, &str); 5] = [
     (
         FindingKind::HealthData,
         // The alternation is leftmost-first: at one position the first alternative that
@@ -48,24 +50,15 @@ pub const LEXICON: [(FindingKind, &str); 7] = [
             // Neonatal screening tests (Ministério da Saúde, Triagem Neonatal) and exams
             // written with their verdict.
             r"(?:triagem auditiva(?: neonatal)?|teste (?:do cora[çc][ãa]ozinho|do pezinho|da orelhinha|do olhinho|da linguinha)):? (?:normal|alterad[oa]|passou(?: bilateralmente)?|falhou)|teste (?:oral )?de toler[âa]ncia [àa] glicose|totg|(?:espirometria|audiometria|eletrocardiograma|ecg|ecocardiograma)[: ]+(?:normal|alterad[oa])|desvio [àa] esquerda|",
-            // Diagnoses and conditions (CID-10 category names in Portuguese, DATASUS).
-            r"depress[ãa]o(?: (?:maior|recorrente|grave|moderada|leve))?|epis[óo]dio depressivo(?: [a-za-zà-ÿ]+)?|transtorno (?:depressivo|bipolar|afetivo bipolar(?: tipo (?:ii|i))?|de ansiedade(?: generalizada)?|de p[âa]nico|obsessivo[- ]compulsivo|de estresse p[óo]s-traum[áa]tico|do espectro autista|de d[ée]ficit de aten[çc][ãa]o(?:/hiperatividade| e hiperatividade)?|alimentar|de personalidade [a-za-zà-ÿ]+)|ansiedade generalizada|s[íi]ndrome do p[âa]nico|esquizofrenia|autismo|tdah|burnout|",
-            r"diabetes(?: mellitus)?(?: gestacional| tipo (?:1|2|ii|i))?|dm ?[12](?: insulinodependente| descompensad[oa]| n[ãa]o controlad[oa])?|dm|(?:neuropatia|polineuropatia|nefropatia|retinopatia)(?: perif[ée]rica)? diab[ée]tica|p[ée] diab[ée]tico|hipertens[ãa]o(?: arterial)?(?: sist[êe]mica)?|has|hiv(?: reagente| positivo)?|aids|soropositiv[oa]|s[íi]filis(?: (?:prim[áa]ria|secund[áa]ria|terci[áa]ria|latente|recente|cong[êe]nita|em gestante))?|hepatite [abc]|tuberculose(?: pulmonar)?|hansen[íi]ase|",
-            r"c[âa]ncer(?: de (?:mama|pr[óo]stata|pulm[ãa]o|colo do [úu]tero|intestino|pele|tireoide))?|neoplasia(?: maligna)?(?: de (?:mama|pr[óo]stata|pulm[ãa]o|c[óo]lon))?|carcinoma(?: ductal| basocelular| espinocelular)?(?: invasivo)?|adenocarcinoma|linfoma(?: de hodgkin| n[ãa]o hodgkin)?|leucemia|melanoma|met[áa]stases?|triplo-negativo|recidiva(?: bioqu[íi]mica| local)?|",
-            r"asma|dpoc|insufici[êe]ncia (?:card[íi]aca|renal)(?: cr[ôo]nica)?|icc|irc|drc|doen[çc]a renal cr[ôo]nica|infarto(?: agudo do mioc[áa]rdio)?|iam|avc(?: isqu[êe]mico| hemorr[áa]gico)?|sequelas?(?: motoras?| neurol[óo]gicas?)?|epilepsia|alzheimer|parkinson|dem[êe]ncia|esclerose m[úu]ltipla|l[úu]pus|artrite reumatoide|fibromialgia|obesidade(?: grau (?:iii|ii|i))?|anemia(?: falciforme| ferropriva| megalobl[áa]stica| hemol[íi]tica| perniciosa)?|tra[çc]o falciforme|hiperplasia(?: ductal| lobular| prost[áa]tica| endometrial)?(?: at[íi]pica| benigna)?|ginecomastia|hipotireoidismo|hipertireoidismo|cirrose(?: hep[áa]tica)?|alcoolismo|etilismo|tabagismo|depend[êe]ncia qu[íi]mica|gestante|gr[áa]vida|gesta[çc][ãa]o de [0-9]+ semanas|aborto|hpv|herpes genital|gonorreia|clam[íi]dia|covid-19|dengue|gripe|resfriado|pair|colonizad[oa](?: por [a-zà-úç]+)?|coloniza[çc][ãa]o por [a-zà-úç]+(?: [a-zà-úç]+)?|",
-            // Medications (RENAME 2022, Relação Nacional de Medicamentos Essenciais), with an
-            // optional dose; names with a class suffix (-mabe, -azol, -cilina…) are read by shape
-            // in clinical_words.rs.
-            r"(?:fluoxetina|sertralina|escitalopram|citalopram|paroxetina|venlafaxina|desvenlafaxina|bupropiona|amitriptilina|nortriptilina|clonazepam|diazepam|alprazolam|lorazepam|zolpidem|quetiapina|risperidona|olanzapina|aripiprazol|haloperidol(?: decanoato)?|decanoato de haloperidol|carbonato de l[íi]tio|l[íi]tio|[áa]cido valproico|carbamazepina|lamotrigina|topiramato|levetiracetam|metformina|insulina(?: nph| regular| glargina)?|glibenclamida|gliclazida|dapagliflozina|empagliflozina|losartana|enalapril|captopril|anlodipino|hidroclorotiazida|atenolol|propranolol|carvedilol|espironolactona|furosemida|sinvastatina|atorvastatina|rosuvastatina|clopidogrel|varfarina|rivaroxabana|levotiroxina|prednisona|metotrexato|tamoxifeno|anastrozol|letrozol|trastuzumabe|zidovudina|tenofovir(?:/entricitabina|/lamivudina)?|lamivudina|dolutegravir|efavirenz|tarv|antirretrovira(?:l|is)|(?:terapia|tratamento) antirretroviral|metilfenidato|morfina|tramadol|metadona|naltrexona|dipirona|paracetamol|ibuprofeno|salbutamol(?: spray)?|ceftriaxona|cefalexina|ceftazidima(?:-avibactam)?|lidoca[íi]na(?: [0-9]+ ?%)?|epinefrina(?: 1:[0-9.]+)?|sulfato (?:ferroso|de magn[ée]sio)|[áa]cido f[óo]lico|sacarato de hidr[óo]xido f[ée]rrico|imunoglobulina anti-(?:d|rh)|(?:benzil)?penicilina(?: g)? benzatina(?: [0-9.]+ ?ui)?|isotretino[íi]na|fingolimode|fentanil|propofol|cetamina|corticoides?|corticoterapia|antibioticoterapia|antirreabsortivos?|imunossupressor(?:es)?|anticoagulantes?|antidepressivos?|antipsic[óo]ticos?)(?: [0-9]+(?:,[0-9]+)? ?(?:mg|mcg|ui|ml|ml))?|",
-            // Vaccines of the PNI calendar (Programa Nacional de Imunizações) and a person's
-            // vaccination status.
-            r"vacinas? (?:em dia|atualizadas?)|esquema vacinal (?:completo|incompleto|em dia|atualizado)|bcg|pentavalente|pneumoc[óo]cica(?: conjugada| polissacar[íi]dica)?(?: [0-9]+-valente)?|meningoc[óo]cica(?: c| acwy)?|rotav[íi]rus|febre amarela|tr[íi]plice viral(?: [0-9] doses)?|tetra viral|varicela|influenza|revacina[çc][ãa]o|",
-            // Signs, symptoms and the state of a patient on examination (semiology).
-            r"dor(?: tor[áa]cica| abdominal| lombar| de cabe[çc]a| no peito| em [a-zà-úç]+(?: [a-zà-úç]+){0,2})?|cefaleia|tontura|vertigem|zumbido|s[íi]ncope|n[áa]useas?|diarreia|edema(?: de [a-zà-úç]+)?|ins[ôo]nia(?: inicial| terminal)?|prurido|urtic[áa]ria|fadiga|astenia|inapet[êe]ncia|emagrecimento|perda de peso|sangramento(?: [a-zà-úç]+)?|idea[çc][ãa]o suicida|tentativa de suic[íi]dio|automutila[çc][ãa]o|agita[çc][ãa]o(?: psicomotora| motora)?|irritabilidade|impulsividade|desaten[çc][ãa]o|anedonia|humor (?:deprimido|ansioso|eut[íi]mico|irrit[áa]vel)|tens[ãa]o muscular|sentimentos? de (?:culpa|inutilidade|desesperan[çc]a)|ecolalia(?: imediata| tardia)?|estereotipias?|seletividade alimentar|hipersensibilidade (?:auditiva|t[áa]til|sensorial)|contato visual (?:fugaz|ausente|reduzido|pobre)|discurso (?:acelerado|lentificado|desorganizado)|cr[íi]tica (?:ausente|parcial|preservada)|higiene prec[áa]ria|perda de consci[êe]ncia|taquicardia|bradicardia|arritmia|palidez|exantema|eritema|pet[ée]quias|escoria[çc](?:[ãa]o|[õo]es)|abscesso|f[íi]stula(?: arteriovenosa| vestibular)?|ferida operat[óo]ria|[úu]lcera(?: [a-zà-úç]+)?|ascite|esplenomegalia|linfonodomegalia|adenomegalia|hipoestesia|disartria|afasia|hemiparesia|hemiplegia|paraplegia|tetraplegia|poli[úu]ria|dis[úu]ria|hemat[úu]ria|olig[úu]ria|an[úu]ria|noct[úu]ria|polaci[úu]ria|prote[íi]n[úu]ria(?: [0-9]\+)?|disfagia|dispepsia|pirose|melena|constipa[çc][ãa]o|sinais flog[íi]sticos|melhora (?:cl[íi]nica|parcial|radiol[óo]gica|sustentada)|reflexos? (?:aquileu|patelar|cut[âa]neo-plantar|osteotendinosos?)(?: abolidos?| diminu[íi]dos?| exaltados?| presentes?)?|(?:alta|baixa) estatura|dificuldade de aprendizagem|(?:baixa |pouca )?aten[çc][ãa]o compartilhada|n[íi]vel [123] de suporte|pecs(?:,? fase [iv]+)?|microcalcifica[çc][õo]es|abdome (?:distendido|tenso|doloroso|fl[áa]cido)|pupilas (?:isoc[óo]ricas|anisoc[óo]ricas|midri[áa]ticas|mi[óo]ticas)|diurese (?:presente|ausente|espont[âa]nea|em fralda|por svd)|pulsos (?:pediosos|perif[ée]ricos|radiais|femorais)(?: palp[áa]veis| presentes| ausentes| diminu[íi]dos)?|sensibilidade protetora (?:diminu[íi]da|ausente|preservada)|rcr(?: em)? 2t(?: bnf)?(?: s/ sopros| sem sopros)?|mv ?\+|beg|reg|meg|lote|corad[oa]|descorad[oa]|hipocorad[oa]|hidratad[oa]|desidratad[oa]|afebril|febril|eupneic[oa]|taquipneic[oa]|dispneic[oa]|taquic[áa]rdic[oa]|acian[óo]tic[oa]|anict[ée]ric[oa]|sonolent[oa]|sedad[oa]|vigil|orientad[oa] (?:no tempo e (?:no )?espa[çc]o|em pessoa)|assintom[áa]tic[oa]|sintom[áa]tic[oa]|",
-            // Therapies, procedures and care given to the person; dental ones as an odontogram
-            // records them (CFO).
-            r"fisioterapia(?: motora| respirat[óo]ria)?|psicoterapia|terapia ocupacional|terapia fonoaudiol[óo]gica|fototerapia|imunoterapia|hormonioterapia|acompanhamento (?:fonoaudiol[óo]gico|psicol[óo]gico|psiqui[áa]trico|nutricional)|tratamento (?:periodontal|endod[ôo]ntico|ortod[ôo]ntico|quimioter[áa]pico|radioter[áa]pico|psiqui[áa]trico)(?: b[áa]sico)?|bloqueio (?:androg[êe]nico|hormonal|foraminal|anest[ée]sico)|bi[óo]psia(?: [a-zà-úç]+)?|curativo(?: com [a-zà-úç]+)?|dieta (?:hiposs[óo]dica|hipocal[óo]rica|l[íi]quida|pastosa|branda|zero)|ventila[çc][ãa]o mec[âa]nica|intubad[oa]|traqueostomia|sonda (?:nasog[áa]strica|nasoenteral|vesical)|dreno(?: de [a-zà-úç]+| tor[áa]cico)?|sng|sne|svd|cvc|avp|tot|vm|cpap|bipap|o2 por cateter(?: nasal)?(?: [0-9]+ ?l/min)?|profilaxia|raspagem(?: supragengival| subgengival)?|rap (?:supra|sub)gengival|restaura[çc][ãa]o (?:em|de|com) (?:resina|am[áa]lgama|ion[ôo]mero)(?: composta| de vidro)?|restaura[çc][ãa]o [0-9]{2}(?:-[a-z]{1,3})?|les[ãa]o cariosa|mancha branca(?: ativa| inativa)?|mordida (?:aberta|cruzada|profunda)(?: anterior| posterior)?|placa miorrelaxante|pr[óo]tese (?:parcial|total|sobre implante)(?: remov[íi]vel)?|ppr|edentulismo(?: parcial| total)?|",
-            r"hipertens[oa]|diab[ée]tic[oa]|fumante|tabagista|ex-tabagista|etilista|pr[ée]-diab[ée]tic[oa]|insulinodependente|press[ãa]o alta|febre|tosse(?: produtiva| seca)?|dispneia(?: aos? [a-zà-úç]+ esfor[çc]os)?|palpita[çc][õo]es|v[ôo]mitos|convuls[ãa]o|alucina[çc][õo]es(?: auditivas| visuais)?|del[íi]rios(?: persecut[óo]rios)?|maconha|crack|coca[íi]na|uso (?:(?:ocasional|abusivo|nocivo|regular|di[áa]rio|eventual) )?de (?:[áa]lcool|drogas?(?: injet[áa]veis)?|tabaco|benzodiazep[íi]nicos)|quimioterapia(?: neoadjuvante| adjuvante| paliativa)?|radioterapia|hemodi[áa]lise|di[áa]lise|cesariana|marca-passo(?: card[íi]aco)?|imunossupress[ãa]o|prep|pep|puérpera|bi-rads [0-9][a-c]?|gleason [0-9+=]+|ki-67 [0-9]+ ?%|pasi [0-9]+|parestesia(?: em [a-zà-úç]+)?|hepatomegalia|icter[íi]cia(?: neonatal)?|bruxismo|gengivite(?: [a-zà-úç]+)?|periodontite(?: [a-zà-úç]+ [iv]+)?|osteoporose|psor[íi]ase(?: em placas)?|doen[çc]a de crohn|miomatose(?: uterina)?|politrauma|tce(?: leve| moderado| grave)?|ira(?: dial[íi]tica)?|",
+            // Diagnoses, medicines, vaccines, signs, symptoms and procedures are named by the
+            // health vocabulary (vocabulary/, an FST built from the crate's vocabulary/*.txt); here
+            // stay the terms with an open part: a free word, a number, a dose.
+            r"epis[óo]dio depressivo [a-za-zà-ÿ]+|transtorno de personalidade [a-za-zà-ÿ]+|gesta[çc][ãa]o de [0-9]+ semanas|colonizad[oa] por [a-zà-úç]+|coloniza[çc][ãa]o por [a-zà-úç]+(?: [a-zà-úç]+)?|",
+            r"pneumoc[óo]cica(?: conjugada| polissacar[íi]dica)? [0-9]+-valente|tr[íi]plice viral [0-9] doses|",
+            // Signs and care with a complement (semiology; CFO odontogram).
+            r"dor(?: tor[áa]cica| abdominal| lombar| de cabe[çc]a| no peito| em [a-zà-úç]+(?: [a-zà-úç]+){0,2})?|edema de [a-zà-úç]+|sangramento [a-zà-úç]+|[úu]lcera [a-zà-úç]+|prote[íi]n[úu]ria [0-9]\+|pecs,? fase [iv]+|",
+            r"bi[óo]psia [a-zà-úç]+|curativo com [a-zà-úç]+|dreno de [a-zà-úç]+|o2 por cateter(?: nasal)?(?: [0-9]+ ?l/min)?|restaura[çc][ãa]o [0-9]{2}(?:-[a-z]{1,3})?|",
+            r"dispneia aos? [a-zà-úç]+ esfor[çc]os|bi-rads [0-9][a-c]?|gleason [0-9+=]+|ki-67 [0-9]+ ?%|pasi [0-9]+|parestesia em [a-zà-úç]+|gengivite [a-zà-úç]+|periodontite [a-zà-úç]+ [iv]+|",
             // Heads of clinical phrases, last: a bare head with one qualifying word or
             // complement ("infecção urinária", "uso abusivo de maconha", "crise de pânico").
             r"(?:s[íi]ndrome|transtorno|doen[çc]a|insufici[êe]ncia|fratura|les[ãa]o|les[õo]es|h[ée]rnia|infec[çc][ãa]o|alergias?|depend[êe]ncia|uso abusivo|crise|atraso|defici[êe]ncia|c[áa]rie|n[óo]dulo|tumor|trombose|hemorragia|perda auditiva|paralisia|fibrila[çc][ãa]o|apneia|pr[ée]-ecl[âa]mpsia|pneumonia|choque|sepse|perfura[çc][ãa]o)(?: (?:de|do|da|dos|das|por|em|no|na|a|à|ao) [a-zà-úç]+| [a-zà-úç]+)?",
@@ -74,31 +67,19 @@ pub const LEXICON: [(FindingKind, &str); 7] = [
     ),
     (
         FindingKind::Genetic,
-        // Results, not the names of tests: "sequenciamento do exoma" heads a report whatever it
-        // found, "mutação patogênica em BRCA1" is what it found.
-        r"(?:muta[çc][ãa]o(?: (?:patog[êe]nica|germinativa|som[áa]tica))?(?: (?:no|do) gene)?(?: (?:brca1|brca2|tp53|cftr|hfe|mthfr))?|variantes? (?:patog[êe]nicas?|provavelmente patog[êe]nicas?|de significado incerto)(?: [a-zà-úç0-9]+){0,3}(?: no gene [a-z0-9]+| em [a-z0-9]+)?|herdad[oa] (?:do pai|da m[ãa]e|de ambos os pais)|heterozig[óo]tic[oa]|heterozigose|homozig[óo]tic[oa]|homozigose|gen[óo]tipo [a-za-z]+|c\.[0-9]+[-+_0-9]*(?:[acgt]>[acgt]|dup[acgt]*|del[acgt]*|ins[acgt]*)|p\.\(?[a-z][a-z]{2}[0-9]+[a-z][a-z]{2}\)?|4[5-7],x[xy]*|s[íi]ndrome de (?:down|klinefelter|turner|edwards|patau)|s[íi]ndrome do x fr[áa]gil|trissomia(?: do cromossomo| do)?(?: 13| 18| 21)?|portador[a]? (?:do gene|de muta[çc][ãa]o))",
-    ),
-    (
-        FindingKind::Biometric,
-        r"(?:impress[ãa]o digital|impress[õo]es digitais|biometria(?: facial| digital)?|reconhecimento facial|leitura (?:da|de) [íi]ris|padr[ãa]o de voz|reconhecimento de voz|geometria da m[ãa]o)",
-    ),
-    (
-        FindingKind::Religion,
-        // Denominations and roles as the IBGE 2010 census's religion table names them
-        // (Censo Demográfico 2010, "Características gerais da população, religião").
-        r"(?:testemunhas? de jeov[áa]|cat[óo]lic[oa]|evang[ée]lic[oa]|protestante|esp[íi]rita|umbandista|umbanda|candombl[ée]|candomblecista|judeu|judia|judaica|mu[çc]ulman[oa]|isl[âa]mic[oa]|budista|adventista|m[óo]rmon|ateu|ateia|agn[óo]stic[oa]|iyalorix[áa]|ialorix[áa]|babalorix[áa]|pai de santo|m[ãa]e de santo|assembleia de deus|congrega[çc][ãa]o crist[ãa](?: no brasil)?|igreja universal(?: do reino de deus)?|pentecostal|neopentecostal|presbiterian[oa]|luteran[oa]|kardecista)",
+        r"(?:variantes? (?:patog[êe]nicas?|provavelmente patog[êe]nicas?|de significado incerto)(?: [a-zà-úç0-9]+){0,3}(?: no gene [a-z0-9]+| em [a-z0-9]+)?|gen[óo]tipo [a-za-z]+|c\.[0-9]+[-+_0-9]*(?:[acgt]>[acgt]|dup[acgt]*|del[acgt]*|ins[acgt]*)|p\.\(?[a-z][a-z]{2}[0-9]+[a-z][a-z]{2}\)?|4[5-7],x[xy]*)",
     ),
     (
         FindingKind::Ethnicity,
-        r"(?:(?:ra[çc]a/cor|cor/ra[çc]a|ra[çc]a|cor|etnia)(?: autodeclarad[oa])?(?: \([^)]{1,20}\))?[ ]*:?[ ]*(?:[0-9] - )?(?:branca|preta|parda|amarela|ind[íi]gena|negra)|(?:declara-se|se declara|autodeclarad[oa]) (?:branc|pret|pard|amarel|negr)[oa]|autodeclarad[oa] (?:branc|pret|pard|amarel|negr)[oa]|pard[oa]|ind[íi]gena|quilombola|afrodescendente|(?:mulher|homem|paciente|jovem|idos[oa]|senhora|senhor) (?:negr[oa]|pret[oa]|ind[íi]gena)|guarani(?: kaiow[áa]| mby[áa]| nhandeva)?|kaiow[áa]|terena|yanomami|patax[óo]|tikuna|xavante|kaingang)",
+        r"(?:(?:ra[çc]a/cor|cor/ra[çc]a|ra[çc]a|cor|etnia)(?: autodeclarad[oa])?(?: \([^)]{1,20}\))?[ ]*:?[ ]*(?:[0-9] - )?(?:branca|preta|parda|amarela|ind[íi]gena|negra))",
     ),
     (
         FindingKind::PoliticalOpinion,
-        r"(?:filiad[oa] (?:a|ao|à) (?:partido|sindicato)(?: d[oa]s?(?: [a-za-zà-ÿ]+){1,2}| [a-za-zà-ÿ]+)?|filia[çc][ãa]o (?:partid[áa]ria|sindical)|militante(?: d[oa] (?:partido|movimento)(?: [a-za-zà-ÿ]+)?)?|sindicalizad[oa]|sindicalista|membro do (?:partido|sindicato)(?: [a-za-zà-ÿ]+)?|simpatizante d[oa] [a-za-zà-ÿ]+|eleitor(?:a)? d[oa] [a-za-zà-ÿ]+|petista|bolsonarista|lulista|comunista|anarquista|ativista pol[íi]tic[oa]|opini[ãa]o pol[íi]tica|(?:filiad[oa]|associad[oa]|dirigente|diretor[a]?(?: de base)?|delegad[oa] sindical|presidente|membro) (?:a[o]? |à |d[oa] )?sindicato(?: d[oa]s?(?: [a-za-zà-ÿ]+){1,6})?|sindicato d[oa]s? [a-za-zà-ÿ]+(?: [a-za-zà-ÿ]+){0,5})",
+        r"(?:filiad[oa] (?:a|ao|à) (?:partido|sindicato)(?: d[oa]s?(?: [a-za-zà-ÿ]+){1,2}| [a-za-zà-ÿ]+)?|militante(?: d[oa] (?:partido|movimento)(?: [a-za-zà-ÿ]+)?)?|membro do (?:partido|sindicato)(?: [a-za-zà-ÿ]+)?|simpatizante d[oa] [a-za-zà-ÿ]+|eleitor(?:a)? d[oa] [a-za-zà-ÿ]+|(?:filiad[oa]|associad[oa]|dirigente|diretor[a]?(?: de base)?|delegad[oa] sindical|presidente|membro) (?:a[o]? |à |d[oa] )?sindicato(?: d[oa]s?(?: [a-za-zà-ÿ]+){1,6})?|sindicato d[oa]s? [a-za-zà-ÿ]+(?: [a-za-zà-ÿ]+){0,5})",
     ),
     (
         FindingKind::SexualLife,
-        r"(?:homossexual|bissexual|heterossexual|gay|l[ée]sbica|transexual|transg[êe]nero|travesti|hsh|vida sexual(?: ativa)?|sexualmente ativ[oa]|m[úu]ltipl[oa]s parceir[oa]s(?: sexuais)?|parceir[oa]s sexuais|rela[çc](?:[ãa]o|[õo]es) sexua(?:l|is)(?: desprotegidas?)?(?: com parceir[oa]s? eventua(?:l|is))?|sexo desprotegido|profissional do sexo|n[ãa]o usa preservativo|uso (?:irregular|inconsistente|eventual) de preservativo(?: em rela[çc][õo]es [a-zà-úç]+ [a-zà-úç]+)?|rela[çc](?:[ãa]o|[õo]es) (?:anais|anal|vaginal|vaginais|oral|orais)(?: [a-zà-úç]+)?)",
+        r"(?:uso (?:irregular|inconsistente|eventual) de preservativo(?: em rela[çc][õo]es [a-zà-úç]+ [a-zà-úç]+)?|rela[çc](?:[ãa]o|[õo]es) (?:anais|anal|vaginal|vaginais|oral|orais)(?: [a-zà-úç]+)?)",
     ),
 ];
 
@@ -189,10 +170,11 @@ static GENERIC: LazyLock<Regex> = LazyLock::new(|| {
     .expect("valid regex")
 });
 
-/// Lexicon abbreviations that are reported only when written in capitals.
-const CAPITALS_ONLY: [&str; 14] = [
+/// Abbreviations that are reported only when written in capitals: each is also a word or a name
+/// ("lote" a vaccine batch, "Itu" a city of São Paulo).
+const CAPITALS_ONLY: [&str; 15] = [
     "beg", "reg", "meg", "lote", "has", "dm", "ira", "pep", "vm", "tot", "avp", "tea", "pair",
-    "ppr",
+    "ppr", "itu",
 ];
 
 /// Words before an ethnic term that make it a place, a service or a language, not a person's
@@ -303,6 +285,9 @@ impl<'a> Anchors<'a> {
             }
         }
         let sentence = self.segments.sentence(span.start);
+        if is_hypothetical(&self.folded[sentence.start..span.start]) || is_heading(text, &span) {
+            return None;
+        }
         let confidence = if self.in_range(&sentence) {
             0.9
         } else {
@@ -323,6 +308,65 @@ impl<'a> Anchors<'a> {
     }
 }
 
+/// Words that make what follows them in a sentence a possibility, a warning or a risk rather
+/// than a fact about the person: an orientation about warning signs ("em caso de sangramento,
+/// procure…"), a consent form's list of risks, a medicine's side effects. The labelling guideline
+/// (tests/corpus/lgpd-analyzer/README.md, "Who it is about") excludes them, after LGPD Art. 5 I:
+/// they state nothing about an identified person.
+const HYPOTHETICAL: [&str; 17] = [
+    "em caso de",
+    "caso apresente",
+    "caso haja",
+    "caso tenha",
+    "se houver",
+    "se apresentar",
+    "sinais de alerta",
+    "sinais de alarme",
+    "sinais de perigo",
+    "riscos",
+    "pode causar",
+    "podem causar",
+    "que causam",
+    "efeitos colaterais",
+    "efeitos adversos",
+    "reações adversas",
+    "possíveis complicações",
+];
+
+/// How far back in its sentence a cue of [`HYPOTHETICAL`] still governs a term, in bytes: a list
+/// after "riscos:" runs about a line.
+const HYPOTHETICAL_REACH: usize = 160;
+
+/// Whether `before` (the folded sentence up to a term) puts the term in a hypothetical or
+/// instructional context.
+fn is_hypothetical(before: &str) -> bool {
+    let from = before.floor_char_boundary(before.len().saturating_sub(HYPOTHETICAL_REACH));
+    let near = &before[from..];
+    HYPOTHETICAL.iter().any(|cue| {
+        near.match_indices(cue).any(|(at, _)| {
+            let edge = |c: Option<char>| !c.is_some_and(char::is_alphanumeric);
+            edge(near[..at].chars().next_back()) && edge(near[at + cue.len()..].chars().next())
+        })
+    })
+}
+
+/// Whether the term sits in a heading: a short line in capitals with no field separator
+/// ("CENTRO DE REFERÊNCIA PARA IMUNOBIOLÓGICOS ESPECIAIS", "FICHA — SÍFILIS EM GESTANTE"). The
+/// guideline does not label a form's or a service's title; a field in capitals ("HD: HIV") has
+/// its colon.
+fn is_heading(text: &str, span: &Range<usize>) -> bool {
+    const SHORT_LINE: usize = 80;
+    let start = text[..span.start].rfind('\n').map_or(0, |i| i + 1);
+    let end = text[span.end..]
+        .find('\n')
+        .map_or(text.len(), |i| span.end + i);
+    let line = &text[start..end];
+    line.len() <= SHORT_LINE
+        && !line.contains(':')
+        && line.chars().filter(|c| c.is_alphabetic()).count() >= 8
+        && !line.chars().any(char::is_lowercase)
+}
+
 /// `span` without a trailing function word ("trombose e" → "trombose"): a head's one-word
 /// complement (`dor em <word>`, `crise <word>`) must not take the conjunction or article after
 /// it. `folded` is the case-folded text.
@@ -337,6 +381,31 @@ fn without_trailing_function_word(folded: &str, span: Range<usize>) -> Range<usi
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn warnings_risks_and_side_effects_are_hypothetical() {
+        assert!(is_hypothetical("em caso de "));
+        assert!(is_hypothetical("orientada quanto a sinais de alerta ("));
+        assert!(is_hypothetical("riscos do procedimento: sangramento, "));
+        assert!(!is_hypothetical("paciente refere "));
+        // A cue inside a longer word is no cue ("descaso de" is not "caso de").
+        assert!(!is_hypothetical("por descaso haja "));
+        // Beyond its reach the cue no longer governs.
+        let far = format!("em caso de dúvida, {}", "x".repeat(HYPOTHETICAL_REACH));
+        assert!(!is_hypothetical(&far));
+    }
+
+    #[test]
+    fn short_lines_in_capitals_without_a_colon_are_headings() {
+        let text = "FICHA — SÍFILIS EM GESTANTE\nHD: SÍFILIS\nRefere sífilis.";
+        let at = |word: &str, nth: usize| {
+            let start = text.match_indices(word).nth(nth).unwrap().0;
+            start..start + word.len()
+        };
+        assert!(is_heading(text, &at("SÍFILIS", 0)));
+        assert!(!is_heading(text, &at("SÍFILIS", 1)));
+        assert!(!is_heading(text, &at("sífilis", 0)));
+    }
 
     #[test]
     fn a_complement_never_ends_on_a_function_word() {

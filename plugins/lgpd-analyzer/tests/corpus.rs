@@ -92,16 +92,16 @@ impl Tally {
 /// The (precision, recall) a kind must reach.
 ///
 /// Issue #3 asks ≥ 0.99 for identifiers with check digits (met) and ≥ 0.90 for names, dates and
-/// sensitive categories. HEALTH_DATA does not reach 0.90 yet (measured 0.894 / 0.872 after the
-/// label audit by `tests/corpus/lgpd-analyzer/README.md`'s guideline); its floor sits a little
-/// under the measured figures, so a regression fails here while the gap stays visible in the
-/// printed table.
+/// sensitive categories; issue #20 ≥ 0.92 for HEALTH_DATA. HEALTH_DATA does not reach them: with
+/// the broad vocabulary (issue #20) it measures 0.872 / 0.909 (0.894 / 0.872 with the hand
+/// lexicon alone); its floor sits a little under the measured figures, so a regression fails
+/// here while the gap stays visible in the printed table.
 fn bar(kind: FindingKind) -> (f64, f64) {
     use FindingKind as K;
     match kind {
         k if k.has_check_digit() => (0.99, 0.99),
         // ---- below the issue's 0.90 bar: regression floor ----
-        K::HealthData => (0.88, 0.86),
+        K::HealthData => (0.85, 0.90),
         _ => (0.90, 0.90),
     }
 }
@@ -234,12 +234,13 @@ fn precision_and_recall_per_kind_reach_their_bars() -> Result<()> {
 }
 
 /// Regression floors for the held-out documents: each is the (precision, recall) measured
-/// minus 0.05, rounded down to a multiple of 0.05. These are not targets: HEALTH_DATA
-/// recall (0.573) and SEXUAL_LIFE (0.333 / 0.200) are far under issue #3's 0.90.
+/// minus 0.05, rounded down to a multiple of 0.05. These are not targets: HEALTH_DATA recall
+/// (0.754 with issue #20's vocabulary, 0.573 before) and SEXUAL_LIFE (0.333 / 0.200) are under
+/// issue #3's 0.90.
 fn held_out_bar(kind: FindingKind) -> (f64, f64) {
     use FindingKind as K;
     match kind {
-        K::HealthData => (0.85, 0.50),
+        K::HealthData => (0.85, 0.70),
         K::SexualLife => (0.25, 0.15),
         K::BirthDate => (0.95, 0.80),
         K::PatientName => (0.95, 0.90),
@@ -273,11 +274,13 @@ const BLIND_STYLES: [&str; 6] = [
     "mensagem",
 ];
 
-/// The blind baseline: (kind, TP, FP, FN) on `tests/corpus/lgpd-analyzer/blind/`, measured on
-/// 2026-12-04 with the vocabulary as it stood before issue #20's work on it.
+/// The blind counts: (kind, TP, FP, FN) on `tests/corpus/lgpd-analyzer/blind/`. First measured
+/// on 2026-12-04 with the hand lexicon (HEALTH_DATA 400 / 37 / 307: precision 0.915, recall
+/// 0.566); these are the counts with issue #20's vocabulary (`plugins/lgpd-analyzer/vocabulary/`),
+/// built without reading this set's errors.
 ///
 /// These are not targets. Issue #20's goals are HEALTH_DATA recall ≥ 0.85 and precision ≥ 0.90
-/// on this set; they are not met here. The counts are asserted exactly so that any change to the
+/// on this set; precision is met (0.909), recall is not (0.765). The counts are asserted exactly so that any change to the
 /// analyzer shows up on the blind set; when a change moves them, update this table in the same
 /// commit and say why — never by relabelling the set or by reading which entities it misses.
 const BLIND_BASELINE: &[(&str, usize, usize, usize)] = &[
@@ -293,8 +296,8 @@ const BLIND_BASELINE: &[(&str, usize, usize, usize)] = &[
     ("EMAIL", 8, 0, 0),
     ("ETHNICITY", 6, 1, 1),
     ("GENETIC", 0, 0, 3),
-    // Precision 0.915, recall 0.566: issue #20 asks ≥ 0.90 and ≥ 0.85.
-    ("HEALTH_DATA", 400, 37, 307),
+    // Precision 0.909, recall 0.765: issue #20 asks ≥ 0.90 and ≥ 0.85.
+    ("HEALTH_DATA", 541, 54, 166),
     ("PATIENT_NAME", 63, 1, 14),
     ("PHONE", 33, 0, 0),
     ("POLITICAL_OPINION", 0, 0, 1),
