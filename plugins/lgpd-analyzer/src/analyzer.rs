@@ -8,8 +8,8 @@ use crate::fold::fold_case;
 use crate::scanner::{Cue, scan};
 use crate::text::{Segments, char_ranges};
 use crate::{
-    advice, birth_date, clinical_words, custom, email, exam_result, mask, names, numbers,
-    registration, resolve, risk, sensitive, vocabulary,
+    advice, birth_date, clinical_words, custom, email, mask, names, numbers, registration, resolve,
+    risk, sensitive, term_extent, vocabulary,
 };
 
 /// Finds personal data in `input.content`, scores the risk and says what to do. Fails only on
@@ -60,7 +60,9 @@ pub(crate) fn detect(
     }
     sensitive_terms.extend(vocabulary::find(&folded).into_iter().filter_map(|term| {
         let range = match term.list {
-            vocabulary::List::Exam => exam_result::with_result(&folded, term.range)?,
+            vocabulary::List::Exam => term_extent::with_result(&folded, term.range)?,
+            vocabulary::List::Scale => term_extent::with_score(&folded, term.range)?,
+            vocabulary::List::Head => term_extent::with_complement(&folded, term.range),
             _ => term.range,
         };
         Some((term.list.kind(), range))

@@ -28,7 +28,6 @@ mod clinical_words;
 mod compliance;
 mod custom;
 mod email;
-mod exam_result;
 #[cfg(target_arch = "wasm32")]
 mod exports;
 mod fold;
@@ -42,6 +41,7 @@ mod resolve;
 mod risk;
 mod scanner;
 mod sensitive;
+mod term_extent;
 mod text;
 mod vocabulary;
 mod warm_up;

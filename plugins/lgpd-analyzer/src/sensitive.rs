@@ -39,29 +39,23 @@ pub const LEXICON: [(FindingKind, &str); 5] = [
             // Oxygen readings and anthropometry with their value (the shape pass in
             // clinical_words.rs reads words only up to a digit, so "SpO2" is read here).
             r"(?:spo2|sato2|sat ?o2|fio2)[: ]*(?:de |= ?)?[0-9]+(?:,[0-9]+)? ?%|(?:peso|pesando|pesava|pesa)[: ]*(?:de )?[0-9]+(?:,[0-9]+)? ?kg|(?:perdi|perdeu|ganhei|ganhou|emagreci|emagreceu) (?:cerca de |mais de )?[0-9]+(?:,[0-9]+)? ?kg|",
-            // Clinical scales with their score, as named by their authors: CURB-65 (Lim 2003),
-            // CHA2DS2-VASc (Lip 2010), HAS-BLED, Braden, Morse, Glasgow, NIHSS, SOFA, Apgar,
-            // Beck's BAI and BDI-II, PHQ-9, GAD-7, AUDIT, M-CHAT, MEEM, ECOG, Karnofsky, PASI,
-            // and the WISC-IV's QI and index names.
-            r"(?:curb-65|cha2ds2-vasc|has-bled|(?:escala de )?(?:braden|morse)|nihss|q?sofa|bai|bdi-ii|phq-9|gad-7|audit|m-chat(?:-r)?|meem|ecog|karnofsky|pasi|qi(?: total)?|[íi]ndice de placa|(?:[íi]ndice de )?(?:compreens[ãa]o verbal|organiza[çc][ãa]o perceptual|racioc[íi]nio perceptivo|mem[óo]ria operacional|velocidade de processamento))[: ]*(?:= ?|de )?\(?[0-9]+\)?(?: ?%)?(?: \([a-zà-úç]+(?: [a-zà-úç]+){0,2}\))?|",
+            // Clinical scales with their score are read by term_extent.rs (vocabulary/scales.txt).
             // Obstetric notation (Caderneta da Gestante, Ministério da Saúde): gestations,
             // births, caesareans, abortions; gestational age in weeks and days.
             r"g[0-9]{1,2} ?p[0-9]{1,2} ?(?:c[0-9] ?)?(?:n[0-9] ?)?a[0-9]|[0-9]{1,2} ?s ?[0-6] ?d|(?:ig|idade gestacional)[: ]*(?:de )?[0-9]{1,2} ?(?:semanas|s)(?: e [0-6] dias)?|(?:estou|est[áa]|t[ôo]) de [0-9]{1,2} semanas|puerp[ée]rio(?: sem intercorr[êe]ncias| imediato| tardio)?|parto (?:ces[áa]reo|normal|vaginal|prematuro|pr[ée]-termo)|nascid[oa] a termo|",
             // Neonatal screening tests (Ministério da Saúde, Triagem Neonatal) and exams
             // written with their verdict.
             r"(?:triagem auditiva(?: neonatal)?|teste (?:do cora[çc][ãa]ozinho|do pezinho|da orelhinha|do olhinho|da linguinha)):? (?:normal|alterad[oa]|passou(?: bilateralmente)?|falhou)|teste (?:oral )?de toler[âa]ncia [àa] glicose|totg|(?:espirometria|audiometria|eletrocardiograma|ecg|ecocardiograma)[: ]+(?:normal|alterad[oa])|desvio [àa] esquerda|",
-            // Diagnoses, medicines, vaccines, signs, symptoms and procedures are named by the
-            // health vocabulary (vocabulary/, an FST built from the crate's vocabulary/*.txt); here
-            // stay the terms with an open part: a free word, a number, a dose.
+            // Diagnoses, medicines, vaccines, signs, symptoms, procedures, and the heads of
+            // clinical phrases with their complement ("infecção urinária", term_extent.rs) are
+            // named by the health vocabulary (vocabulary/, an FST built from the crate's
+            // vocabulary/*.txt); here stay the terms with an open part: a free word, a number.
             r"epis[óo]dio depressivo [a-za-zà-ÿ]+|transtorno de personalidade [a-za-zà-ÿ]+|gesta[çc][ãa]o de [0-9]+ semanas|colonizad[oa] por [a-zà-úç]+|coloniza[çc][ãa]o por [a-zà-úç]+(?: [a-zà-úç]+)?|",
             r"pneumoc[óo]cica(?: conjugada| polissacar[íi]dica)? [0-9]+-valente|tr[íi]plice viral [0-9] doses|",
             // Signs and care with a complement (semiology; CFO odontogram).
             r"dor(?: tor[áa]cica| abdominal| lombar| de cabe[çc]a| no peito| em [a-zà-úç]+(?: [a-zà-úç]+){0,2})?|edema de [a-zà-úç]+|sangramento [a-zà-úç]+|[úu]lcera [a-zà-úç]+|prote[íi]n[úu]ria [0-9]\+|pecs,? fase [iv]+|",
             r"bi[óo]psia [a-zà-úç]+|curativo com [a-zà-úç]+|dreno de [a-zà-úç]+|o2 por cateter(?: nasal)?(?: [0-9]+ ?l/min)?|restaura[çc][ãa]o [0-9]{2}(?:-[a-z]{1,3})?|",
-            r"dispneia aos? [a-zà-úç]+ esfor[çc]os|bi-rads [0-9][a-c]?|gleason [0-9+=]+|ki-67 [0-9]+ ?%|pasi [0-9]+|parestesia em [a-zà-úç]+|gengivite [a-zà-úç]+|periodontite [a-zà-úç]+ [iv]+|",
-            // Heads of clinical phrases, last: a bare head with one qualifying word or
-            // complement ("infecção urinária", "uso abusivo de maconha", "crise de pânico").
-            r"(?:s[íi]ndrome|transtorno|doen[çc]a|insufici[êe]ncia|fratura|les[ãa]o|les[õo]es|h[ée]rnia|infec[çc][ãa]o|alergias?|depend[êe]ncia|uso abusivo|crise|atraso|defici[êe]ncia|c[áa]rie|n[óo]dulo|tumor|trombose|hemorragia|perda auditiva|paralisia|fibrila[çc][ãa]o|apneia|pr[ée]-ecl[âa]mpsia|pneumonia|choque|sepse|perfura[çc][ãa]o)(?: (?:de|do|da|dos|das|por|em|no|na|a|à|ao) [a-zà-úç]+| [a-zà-úç]+)?",
+            r"dispneia aos? [a-zà-úç]+ esfor[çc]os|bi-rads [0-9][a-c]?|gleason [0-9+=]+|ki-67 [0-9]+ ?%|pasi [0-9]+|parestesia em [a-zà-úç]+|gengivite [a-zà-úç]+|periodontite [a-zà-úç]+ [iv]+",
             r")"
         ),
     ),

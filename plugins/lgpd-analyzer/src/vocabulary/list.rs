@@ -4,6 +4,10 @@
 /// Which list a term comes from (the transducer's output; `build.rs` numbers them so).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum List {
+    /// `heads.txt`: heads of clinical phrases, health data with their complement.
+    Head,
+    /// `scales.txt`: clinical scales, health data with their score.
+    Scale,
     /// `diseases.txt`: diagnoses and conditions.
     Disease,
     /// `medicines.txt`: medicines (DCB names), therapeutic classes and vaccines.
@@ -31,8 +35,10 @@ pub enum List {
 }
 
 impl List {
-    /// Every list, in the order of its number.
-    pub const ALL: [List; 12] = [
+    /// Every list, in the order of its number; a term in two lists keeps the first.
+    pub const ALL: [List; 14] = [
+        List::Head,
+        List::Scale,
         List::Disease,
         List::Medicine,
         List::Symptom,
@@ -51,6 +57,8 @@ impl List {
     #[allow(dead_code, reason = "build.rs reads the files")]
     pub const fn file(self) -> &'static str {
         match self {
+            List::Head => "heads.txt",
+            List::Scale => "scales.txt",
             List::Disease => "diseases.txt",
             List::Medicine => "medicines.txt",
             List::Symptom => "symptoms.txt",
