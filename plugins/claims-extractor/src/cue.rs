@@ -8,10 +8,18 @@ use medplug_pdk::claims::{ClaimType, EntityKind, EvidenceKind};
 pub(crate) enum Cue {
     /// The sentence makes this kind of claim.
     Claim(ClaimType),
-    /// The claim is softened ("pode", "may", "estudos sugerem").
+    /// The claim is softened ("estudos sugerem", "geralmente", "ajuda a"), wherever it is in
+    /// the sentence.
     Hedge,
-    /// The claim is denied ("não", "nenhum", "there is no").
+    /// A modal ("pode", "may", "can"): it softens a claim phrase that follows it closely in the
+    /// same clause (`scope.rs`), not "Agende já: as vagas podem acabar".
+    Modal,
+    /// A negation ("não", "nenhum", "no"): it denies a claim phrase that follows it closely in
+    /// the same clause (`scope.rs`), not one elsewhere in the sentence ("Não perca: 50% off").
     Negation,
+    /// A denial of existence or evidence ("não há", "não existe", "there is no", "no evidence"):
+    /// it denies every claim phrase after it in the sentence.
+    Denial,
     /// "não causa", "does not cause": a denial that asserts safety, not a negated claim.
     SafetyAssertion,
     /// "tem cura", "is curable": a disease's prognosis, not a promise.
@@ -36,6 +44,38 @@ pub(crate) enum Cue {
     PurchaseUrge,
     /// A weight or body promise ("gordura", "emagreça", "lbs").
     BodyPromise,
+    /// A result promised in a set time or number of sessions ("em 2 sessões", "in just one
+    /// session", "na mesma hora"): with an effect, a certain result (CFM 2.336/2023 Art. 11).
+    TimeBox,
+    /// A result the patient leaves with ("sai com", "walk out"): an effect when time-boxed.
+    ResultPromise,
+    /// A medicine or medicine-like product ("remédio", "suplemento", "drops", "natural"): the
+    /// ANVISA rules, not the CFM ones, judge what is said of it.
+    Product,
+    /// The public health system ("SUS", "Secretaria de Saúde"): a free public service is not a
+    /// price used as a lure.
+    PublicService,
+    /// A technique or test without scientific recognition ("ozonioterapia", "biorressonância",
+    /// "hormônios bioidênticos", DNA diet panels).
+    Unrecognised,
+    /// A showcase of a result ("olha esse resultado", "transformação", 😱): what makes
+    /// before-and-after pictures a promise rather than education.
+    Showcase,
+    /// A universal reach ("para todos", "qualquer pessoa", "every patient"): with an effect,
+    /// an absolute promise.
+    Universal,
+    /// Approval by patients ("aprovaram", "confiam", "trusted us"): with the clinic's own
+    /// count of them, social proof used as sensationalism.
+    Approval,
+    /// A qualified fact ("na maioria", "most", "the vast majority"): a prognosis, not a promise.
+    Qualifier,
+    /// A patient's own account in the first person ("minha pele", "my melasma").
+    FirstPerson,
+    /// A word of degree ("mais", "maior", "melhor", "most", "best", "leading"): with a
+    /// [`Cue::Place`] after it, a ranking ("o cirurgião mais top do Brasil").
+    Degree,
+    /// The field a ranking is claimed in ("do Brasil", "da cidade", "in Latin America").
+    Place,
     /// A fixed phrase whose words are not cues ("não melanoma", "se você não", "free of"):
     /// cues inside it are set aside.
     Idiom,

@@ -9,7 +9,8 @@ use medplug_pdk::claims::{
     Language, LanguageChoice, Summary,
 };
 
-use crate::lexicon::Lexicon;
+use crate::cue::Cue;
+use crate::lexicon::{Lexicon, Match};
 use crate::{cues_en, cues_pt, entities, language, reading, rules, sentences, words};
 
 /// Largest text accepted, bytes: a long article is about 100 KB; the cap bounds the work.
@@ -52,13 +53,22 @@ pub fn extract(input: ExtractInput) -> Result<ExtractOutput, PluginError> {
     };
     let cues = lexicon(language);
     let sentences = sentences::split(text);
+    let found: Vec<Vec<Match>> = sentences
+        .iter()
+        .map(|s| cues.find(&words::words(text, s.byte_start, s.byte_end)))
+        .collect();
+    // A text of the public health system (a city's vaccination day) offers free services
+    // anywhere in it, not only in the sentence that names the system.
+    let public = found.iter().flatten().any(|m| m.cue == Cue::PublicService);
     let mut claims = Vec::new();
-    for (index, sentence) in sentences.iter().enumerate() {
+    for ((index, sentence), matches) in sentences.iter().enumerate().zip(found) {
         let own = &text[sentence.byte_start..sentence.byte_end];
         let words = words::words(text, sentence.byte_start, sentence.byte_end);
-        let matches = cues.find(&words);
         let span = (sentence.byte_start, sentence.byte_end);
-        let reading = reading::read(text, span, &words, &matches);
+        let mut reading = reading::read(text, span, &words, &matches);
+        if public {
+            reading.cues.push(Cue::PublicService);
+        }
         let Some(claim_type) = reading.claim_type else {
             continue;
         };
@@ -152,17 +162,124 @@ mod tests {
         assert_eq!(
             summary,
             [
+                // A cure in a set number of sessions is also a certain result.
                 (
-                    ClaimType::Cure,
+                    ClaimType::Guarantee,
                     Assertiveness::Assertive,
-                    vec!["cfm_cure_promise"]
+                    vec!["cfm_guarantee", "cfm_cure_promise"]
                 ),
                 (ClaimType::Efficacy, Assertiveness::Hedged, vec![]),
                 (ClaimType::Cure, Assertiveness::Negated, vec![]),
             ]
         );
-        assert_eq!(found[0].flags[0].severity, Severity::High);
-        assert!(found[0].flags[0].reason.contains("CFM 2.336/2023, Art. 11"));
+        assert_eq!(found[0].flags[1].severity, Severity::High);
+        assert!(found[0].flags[1].reason.contains("CFM 2.336/2023, Art. 11"));
+    }
+
+    /// Each sentence alone: its claim type, assertiveness and rules.
+    fn read_alone(text: &str) -> (Option<ClaimType>, Option<Assertiveness>, Vec<String>) {
+        let found = claims(text);
+        let claim = found.first();
+        (
+            claim.map(|c| c.claim_type),
+            claim.map(|c| c.assertiveness),
+            claim
+                .map(|c| c.flags.iter().map(|f| f.rule.clone()).collect())
+                .unwrap_or_default(),
+        )
+    }
+
+    #[test]
+    fn negations_and_modals_reach_only_what_follows_them_in_their_clause() {
+        let rules = |text: &str| read_alone(text).2;
+        assert_eq!(
+            rules("Não perca: clareamento com 30% de desconto!"),
+            ["cfm_price_lure"]
+        );
+        assert_eq!(
+            rules("Agende já, as vagas podem acabar: 2ª sessão grátis!"),
+            ["cfm_price_lure"]
+        );
+        assert_eq!(
+            rules("Our patients walk out of the hospital with no after-effects, guaranteed."),
+            ["cfm_guarantee"]
+        );
+        assert_eq!(
+            read_alone("Não há evidências de que o soro, usado por atletas, melhore o desempenho."),
+            (
+                Some(ClaimType::Efficacy),
+                Some(Assertiveness::Negated),
+                vec![]
+            )
+        );
+        assert_eq!(
+            read_alone("Nossa clínica pode ajudar a reduzir a gordura localizada."),
+            (
+                Some(ClaimType::Efficacy),
+                Some(Assertiveness::Hedged),
+                vec![]
+            )
+        );
+    }
+
+    #[test]
+    fn promises_made_by_several_phrases_are_flagged() {
+        let rules = |text: &str| read_alone(text).2;
+        assert_eq!(
+            rules("Com o nosso protocolo, as manchas somem em 30 dias."),
+            ["cfm_guarantee"]
+        );
+        assert_eq!(
+            rules("Our method fixes back pain in just five sessions."),
+            ["cfm_guarantee"]
+        );
+        assert_eq!(
+            rules("Antes x depois com apenas 1 sessão 😍"),
+            ["cfm_before_after"]
+        );
+        assert_eq!(
+            rules("Swipe to see this patient's before/after, 3 months post-op."),
+            Vec::<String>::new()
+        );
+        assert_eq!(
+            rules("Aqui na clínica, 98% dos pacientes ficam satisfeitos com o resultado."),
+            ["cfm_sensationalism"]
+        );
+        assert_eq!(
+            rules("O Dr. Ricardo é o cirurgião mais procurado de Curitiba."),
+            ["cfm_superlative"]
+        );
+        assert_eq!(
+            rules("A ozonioterapia trata hérnia de disco sem cirurgia."),
+            ["cfm_unrecognised_technique"]
+        );
+        assert_eq!(
+            rules("Implante de gestrinona: mais disposição e libido, chama no direct."),
+            ["anvisa_prescription_to_public"]
+        );
+    }
+
+    #[test]
+    fn reports_public_services_and_qualified_prognoses_are_not_flagged() {
+        let rules = |text: &str| read_alone(text).2;
+        assert_eq!(
+            rules("A Secretaria Municipal de Saúde vacina no sábado. A vacina é gratuita."),
+            Vec::<String>::new()
+        );
+        assert_eq!(
+            rules("Surgical removal cures the vast majority of these tumours."),
+            Vec::<String>::new()
+        );
+        assert_eq!(
+            rules(
+                "A vasectomia é um método definitivo, segundo a Sociedade Brasileira de Urologia."
+            ),
+            Vec::<String>::new()
+        );
+        assert_eq!(
+            rules("A sensibilidade desaparece em poucos dias após o fim do tratamento."),
+            Vec::<String>::new()
+        );
     }
 
     #[test]

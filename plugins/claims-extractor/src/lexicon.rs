@@ -2,7 +2,8 @@
 //!
 //! A phrase is written as folded words separated by spaces (`sem efeitos colaterais`). A word
 //! ending in `*` matches any word it begins (`garant*`: garantia, garantido, garantimos), `<n>`
-//! matches a number, and `_` any one word. Phrases are indexed by their first word, so a
+//! matches a number, `<q>` a number or a small number written out ("uma", "duas", "five"), and
+//! `_` any one word. Phrases are indexed by their first word, so a
 //! sentence costs a hash look-up per word (and one more by the word's first three bytes for
 //! phrases that open with a stem).
 
@@ -27,13 +28,21 @@ enum Pattern {
     Exact(&'static str),
     Prefix(&'static str),
     Number,
+    Quantity,
     Any,
 }
+
+/// Small numbers written out, in both languages: "em duas sessões", "in just five sessions".
+pub(crate) const NUMBER_WORDS: [&str; 23] = [
+    "um", "uma", "dois", "duas", "tres", "quatro", "cinco", "seis", "sete", "oito", "dez", "unica",
+    "one", "two", "three", "four", "five", "six", "seven", "eight", "ten", "single", "unico",
+];
 
 impl Pattern {
     fn parse(token: &'static str) -> Self {
         match token {
             "<n>" => Self::Number,
+            "<q>" => Self::Quantity,
             "_" => Self::Any,
             _ => match token.strip_suffix('*') {
                 Some(stem) => Self::Prefix(stem),
@@ -47,12 +56,12 @@ impl Pattern {
             Self::Exact(w) => word.folded == *w,
             Self::Prefix(stem) => word.folded.starts_with(stem),
             Self::Number => word.is_number(),
+            Self::Quantity => word.is_number() || NUMBER_WORDS.contains(&word.folded.as_str()),
             Self::Any => true,
         }
     }
 }
 
-/// A compiled phrase list.
 /// How many leading bytes of a stem (`garant*`) index it: every stem has at least this many.
 const STEM_KEY: usize = 3;
 

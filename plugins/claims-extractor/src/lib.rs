@@ -4,8 +4,9 @@
 //! analyzer. [`extract`] splits a Portuguese or English text into sentences (`sentences.rs`),
 //! reads each one's folded words (`words.rs`) against phrase lists (`lexicon.rs`,
 //! `cues_pt.rs`, `cues_en.rs`, `entities.rs`) to decide whether it makes a medical claim, of
-//! which type, how assertively and on what source (`reading.rs`), and flags what CFM
-//! Resolution 2.336/2023 and ANVISA RDC 96/2008 forbid (`rules.rs`).
+//! which type, how assertively and on what source (`reading.rs`; how far a negation or a
+//! modal reaches, `scope.rs`; promises only several phrases make together, `promises.rs`),
+//! and flags what CFM Resolution 2.336/2023 and ANVISA RDC 96/2008 forbid (`rules.rs`).
 //!
 //! [`extract_medical_claims`] and [`validate_medical_claims`] answer design documents D3's and
 //! D4's contracts of those names with `extract`'s claims (`medical_claims.rs`, thin adapters;
@@ -24,8 +25,10 @@ mod extractor;
 mod language;
 mod lexicon;
 mod medical_claims;
+mod promises;
 mod reading;
 mod rules;
+mod scope;
 mod sentences;
 mod words;
 

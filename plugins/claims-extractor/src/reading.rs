@@ -2,9 +2,11 @@
 //! cites and what it names, read from the phrase matches (`lexicon.rs`) and the sentence's
 //! shape.
 //!
-//! A sentence is a claim when a phrase of a claim type is in it, unless it is a question or a
-//! heading in title case ("Adult Acne: What Actually Works"). A testimonial is recognised by
-//! its shape: a quotation followed by a dash and who said it. When several types are present
+//! A sentence is a claim when a phrase of a claim type is in it, or a promise `promises.rs`
+//! infers from several phrases, unless it is a question or a heading in title case ("Adult
+//! Acne: What Actually Works"). A testimonial is recognised by its shape — a quotation
+//! followed by a dash and who said it — or by a result told in the first person ("minha pele",
+//! "my melasma"). A negation denies only what it reaches (`scope.rs`). When several types are present
 //! the most specific wins, in this order: testimonial, price, guarantee, cure, comparison,
 //! safety, prevention, diagnosis, numbers, efficacy.
 
@@ -13,6 +15,7 @@ use medplug_pdk::claims::{Assertiveness, ClaimType, EntityKind, Evidence, Eviden
 use crate::cue::Cue;
 use crate::lexicon::Match;
 use crate::words::Word;
+use crate::{promises, scope};
 
 /// The claim types, most specific first (see the module's documentation).
 const TYPE_ORDER: [ClaimType; 10] = [
@@ -60,44 +63,75 @@ pub(crate) fn read(
 ) -> Reading {
     let own = &text[from..to];
     let testimonial = is_testimonial(own);
-    // A negation inside a phrase that asserts (não causa, sem efeitos colaterais, nunca mais)
-    // does not negate the claim; a lure inside a safety promise ("risk-free") is not a price;
-    // no cue counts inside an idiom ("câncer de pele não melanoma", "free of glasses").
+    // A negation inside a phrase that asserts (não causa, sem efeitos colaterais, nunca mais,
+    // ninguém faz igual) does not negate the claim; a modal inside a phrase that vouches for
+    // the result ("pode confiar", "pode tomar sem medo") does not hedge it; a lure inside a
+    // safety promise ("risk-free") is not a price; no cue counts inside an idiom ("câncer de
+    // pele não melanoma", "free of glasses"), except the qualifier of "most patients".
     let set_aside = |m: &Match| {
         matches.iter().any(|o| {
             overlaps(m, o)
                 && match (m.cue, o.cue) {
-                    (Cue::Idiom, _) => false,
+                    (Cue::Idiom | Cue::Qualifier, _) | (Cue::SafetyPromise, Cue::Idiom) => false,
                     (_, Cue::Idiom) => true,
-                    (Cue::Negation, other) => matches!(
+                    // "never misses", "nunca erra": a guarantee that holds its negation.
+                    (Cue::Negation, Cue::Claim(ClaimType::Guarantee)) => {
+                        o.first <= m.first && m.end <= o.end && o.end - o.first > m.end - m.first
+                    }
+                    (Cue::Negation | Cue::Denial, other) => matches!(
                         other,
-                        Cue::SafetyAssertion | Cue::SafetyPromise | Cue::TestimonialPromise
+                        Cue::SafetyAssertion
+                            | Cue::SafetyPromise
+                            | Cue::TestimonialPromise
+                            | Cue::Superlative
+                            | Cue::Sensational
+                            | Cue::Lure
                     ),
+                    // "Garanta já a sua vaga" urges a booking; it guarantees nothing.
+                    (Cue::Claim(ClaimType::Guarantee), Cue::PurchaseUrge) => true,
+                    (Cue::Hedge | Cue::Modal, other) => {
+                        matches!(other, Cue::Claim(ClaimType::Guarantee) | Cue::SafetyPromise)
+                    }
                     (Cue::Lure, other) => other == Cue::SafetyPromise,
                     _ => false,
                 }
         })
     };
-    let cues: Vec<Cue> = matches
-        .iter()
-        .filter(|m| !set_aside(m))
-        .map(|m| m.cue)
-        .collect();
+    let kept: Vec<Match> = matches.iter().copied().filter(|m| !set_aside(m)).collect();
+    let mut cues: Vec<Cue> = kept.iter().map(|m| m.cue).collect();
+    let evidence = evidence(text, words, matches);
+    promises::infer(&mut cues, text, &kept, words, evidence.is_some());
+    if first_person_account(words, &kept) {
+        cues.push(Cue::FirstPerson);
+    }
     let mut types: Vec<ClaimType> = cues.iter().filter_map(|c| implied_type(*c)).collect();
-    if testimonial {
+    if testimonial || (cues.contains(&Cue::FirstPerson) && !types.is_empty()) {
         types.push(ClaimType::Testimonial);
     }
-    let not_a_claim = own.trim_end().ends_with('?') || is_title_case_heading(own);
+    // A question asks, unless it sells: "Fechando até sexta, faço o clareamento de cortesia,
+    // combinado?", "Chegou Mounjaro, quer que eu separe uma caneta?".
+    let sells = cues.contains(&Cue::Lure)
+        || (cues.contains(&Cue::PrescriptionDrug) && cues.contains(&Cue::PurchaseUrge));
+    let question = own.trim_end().ends_with('?') && !sells;
+    let not_a_claim = question || is_title_case_heading(own);
     let claim_type = if not_a_claim {
         None
     } else {
         TYPE_ORDER.into_iter().find(|t| types.contains(t))
     };
+    let claim_phrases: Vec<Match> = kept
+        .iter()
+        .copied()
+        .filter(|m| implied_type(m.cue).is_some() || m.cue == Cue::Sensational)
+        .collect();
     let assertiveness = if testimonial || cues.contains(&Cue::SafetyAssertion) {
         Assertiveness::Assertive
-    } else if cues.contains(&Cue::Negation) {
+    } else if scope::denies(text, words, &kept, &claim_phrases) {
         Assertiveness::Negated
-    } else if cues.contains(&Cue::Hedge) {
+    } else if cues.contains(&Cue::Hedge)
+        || (cues.contains(&Cue::Modal)
+            && (!promotional(&cues) || scope::softens(text, words, &kept, &claim_phrases)))
+    {
         Assertiveness::Hedged
     } else {
         Assertiveness::Assertive
@@ -105,7 +139,7 @@ pub(crate) fn read(
     Reading {
         claim_type,
         assertiveness,
-        evidence: evidence(text, words, matches),
+        evidence,
         entities: matches
             .iter()
             .filter_map(|m| match m.cue {
@@ -117,8 +151,44 @@ pub(crate) fn read(
     }
 }
 
+/// Whether the sentence sells: a lure, a rank, a promise of safety, certainty or cure, a
+/// before-and-after, sensational wording or an unrecognised technique. In such a sentence a
+/// modal softens only the claim it reaches ("Agende já: as vagas podem acabar" still lures);
+/// elsewhere it softens the sentence ("O hemograma avalia…, e pode indicar anemias").
+fn promotional(cues: &[Cue]) -> bool {
+    cues.iter().any(|c| {
+        matches!(
+            c,
+            Cue::Lure
+                | Cue::Superlative
+                | Cue::OnlyAlternative
+                | Cue::SafetyPromise
+                | Cue::BeforeAfter
+                | Cue::Sensational
+                | Cue::Unrecognised
+                | Cue::TimeBox
+                | Cue::PurchaseUrge
+                | Cue::Claim(ClaimType::Guarantee | ClaimType::Cure)
+        )
+    })
+}
+
+/// A patient's account in the first person: "minha pele", "my skin", "perdi", or a possessive
+/// before a condition ("minha enxaqueca", "my melasma").
+fn first_person_account(words: &[Word], matches: &[Match]) -> bool {
+    matches.iter().any(|m| {
+        m.cue == Cue::FirstPerson
+            || (m.cue == Cue::Entity(EntityKind::Condition)
+                && m.first > 0
+                && matches!(
+                    words[m.first - 1].folded.as_str(),
+                    "my" | "minha" | "meu" | "minhas" | "meus"
+                ))
+    })
+}
+
 /// The claim type a cue implies on its own.
-fn implied_type(cue: Cue) -> Option<ClaimType> {
+pub(crate) fn implied_type(cue: Cue) -> Option<ClaimType> {
     match cue {
         Cue::Claim(t) => Some(t),
         Cue::Superlative | Cue::OnlyAlternative => Some(ClaimType::Comparative),

@@ -6,6 +6,10 @@
 //!   sensationalism and no superlatives ("o melhor", "único", "100% eficaz"), no price used
 //!   as a lure (discounts, gifts, raffles), testimonials without superiority or promised
 //!   results, before-and-after pictures only as education.
+//!   Advertising a technique or test without scientific recognition as established (ozone
+//!   therapy, "quantum" therapy, bioresonance, "bioidentical" hormone pellets, DNA diet
+//!   panels) is cited as Art. 11 too, as the corpus guideline labels it; that article number
+//!   was not checked against the resolution's text for this prohibition.
 //! - ANVISA RDC 96/2008 (propaganda de medicamentos): no "seguro", "sem efeitos colaterais"
 //!   or "natural" as proof of safety, no medicine as the only alternative, no promise of cure
 //!   by a medicine, no prescription-only medicine advertised to the public (Lei 6.360/1976,
@@ -92,6 +96,13 @@ const SENSATIONAL: Rule = Rule {
     reason: "Sensacionalismo (\"milagroso\", \"100% de sucesso\", estatística própria como \
              propaganda): vedado pela Resolução CFM 2.336/2023, Art. 11.",
 };
+const UNRECOGNISED: Rule = Rule {
+    id: "cfm_unrecognised_technique",
+    severity: Severity::High,
+    reason: "Técnica, terapia ou exame sem reconhecimento científico (ozonioterapia, terapia \
+             quântica, biorressonância, hormônios \"bioidênticos\", painéis de DNA para dieta) \
+             apresentado como estabelecido: vedado pela Resolução CFM 2.336/2023, Art. 11.",
+};
 const TESTIMONIAL: Rule = Rule {
     id: "cfm_testimonial",
     severity: Severity::High,
@@ -106,12 +117,20 @@ pub(crate) fn flags(reading: &Reading, claim_type: ClaimType) -> Vec<Flag> {
     }
     let has = |cue| reading.has(cue);
     let names = |kind| reading.entities.iter().any(|(k, _, _)| *k == kind);
-    let medicine = has(Cue::PrescriptionDrug) || names(EntityKind::Substance);
+    let medicine = has(Cue::PrescriptionDrug) || names(EntityKind::Substance) || has(Cue::Product);
     let mut broken: Vec<&Rule> = Vec::new();
-    if has(Cue::Claim(ClaimType::Guarantee)) {
+    // A certainty reported from an identifiable source ("método contraceptivo definitivo,
+    // segundo a SBU") informs; the rule is against promising it.
+    if has(Cue::Claim(ClaimType::Guarantee)) && reading.evidence.is_none() {
         broken.push(&GUARANTEE);
     }
-    if has(Cue::Claim(ClaimType::Cure)) && !has(Cue::CurableDisease) && reading.evidence.is_none() {
+    // A cure qualified by how many it reaches ("cures the vast majority of these tumours") is a
+    // prognosis, like "improves vision in most patients", not a promise.
+    if has(Cue::Claim(ClaimType::Cure))
+        && !has(Cue::CurableDisease)
+        && !has(Cue::Qualifier)
+        && reading.evidence.is_none()
+    {
         broken.push(if medicine { &MEDICINE_CURE } else { &CURE });
     }
     if has(Cue::Superlative) {
@@ -125,8 +144,7 @@ pub(crate) fn flags(reading: &Reading, claim_type: ClaimType) -> Vec<Flag> {
         });
     }
     if has(Cue::SafetyPromise) {
-        let product = medicine || names(EntityKind::Substance);
-        broken.push(if product {
+        broken.push(if medicine {
             &SAFETY
         } else {
             &RISK_FREE_PROCEDURE
@@ -134,15 +152,20 @@ pub(crate) fn flags(reading: &Reading, claim_type: ClaimType) -> Vec<Flag> {
     }
     if has(Cue::PrescriptionDrug)
         && (has(Cue::PurchaseUrge)
-            || has(Cue::Lure)
+            || (has(Cue::Lure) && !has(Cue::PublicService))
             || has(Cue::Claim(ClaimType::PricePromotion))
             || has(Cue::BodyPromise)
             || has(Cue::Claim(ClaimType::Guarantee)))
     {
         broken.push(&PRESCRIPTION);
     }
-    if has(Cue::Lure) {
+    // A free service of the public health system (a vaccination day, a screening campaign) is
+    // not a clinic's price used as a lure.
+    if has(Cue::Lure) && !has(Cue::PublicService) {
         broken.push(&LURE);
+    }
+    if has(Cue::Unrecognised) {
+        broken.push(&UNRECOGNISED);
     }
     if has(Cue::BeforeAfter) {
         broken.push(&BEFORE_AFTER);

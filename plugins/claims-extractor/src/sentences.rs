@@ -8,6 +8,8 @@
 //! abbreviation (Dr., Dra., Sr., Prof., et al., e.g., p. ex., nº …) or an initial (Helena M.
 //! Prado), and decimals (2,5 mg; 3.5 %) never hold white space. Social posts often end a
 //! sentence with emoji and no stop: emoji followed by a new capitalised sentence end one too.
+//! A hashtag starts a sentence, unless only hashtags follow it on its line: a caption's
+//! trailing tags stay with its last sentence.
 
 /// One sentence: character offsets into the text, end exclusive, without surrounding space.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -137,13 +139,33 @@ fn next_starts_sentence(chars: &[(usize, char)], at: usize) -> bool {
     let Some(&(_, next)) = chars.get(k) else {
         return true;
     };
+    if next == '#' {
+        return !trailing_hashtags(chars, k);
+    }
     next.is_uppercase()
         || next.is_ascii_digit()
         || is_emoji(next)
-        || matches!(
-            next,
-            '"' | '“' | '«' | '(' | '[' | '¿' | '¡' | '#' | '@' | '•'
-        )
+        || matches!(next, '"' | '“' | '«' | '(' | '[' | '¿' | '¡' | '@' | '•')
+}
+
+/// Whether the line from `at` to its end holds only hashtags (and emoji): the tags a caption
+/// ends with belong to its last sentence ("… essa transformação 😱 #antesedepois").
+fn trailing_hashtags(chars: &[(usize, char)], at: usize) -> bool {
+    let line = chars[at..]
+        .iter()
+        .map(|&(_, c)| c)
+        .take_while(|&c| c != '\n');
+    let mut in_tag = false;
+    for c in line {
+        if c == '#' {
+            in_tag = true;
+        } else if c.is_whitespace() {
+            in_tag = false;
+        } else if !(in_tag || is_emoji(c)) {
+            return false;
+        }
+    }
+    true
 }
 
 /// Whether the stop at `at` follows an abbreviation or an initial.

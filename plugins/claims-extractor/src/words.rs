@@ -1,7 +1,8 @@
 //! Words of a sentence, folded for matching: lower case without diacritics ("Não" → "nao",
 //! "ÚNICO" → "unico"), so that cue lists are written once and match accented, unaccented and
 //! capitalised text alike. Numbers keep their inner `.` and `,` (2,5; 1.500,00), and `%`, `$`,
-//! `#` and `+` are words of their own.
+//! `#` and `+` are words of their own, as are the emoji with which social posts show off a
+//! result ([`SHOWCASE_EMOJI`]: 😱 🤯 😍 🔥), so that the phrase lists can name them.
 
 /// One word: its folded form and where it is in the text, in bytes.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -20,6 +21,9 @@ impl Word {
         self.folded.starts_with(|c: char| c.is_ascii_digit())
     }
 }
+
+/// Emoji that read as words: astonishment and desire at a result shown.
+pub(crate) const SHOWCASE_EMOJI: [char; 6] = ['😱', '🤯', '😍', '🔥', '😮', '😳'];
 
 /// The words of `text[from..to]`, with byte offsets into `text`.
 pub(crate) fn words(text: &str, from: usize, to: usize) -> Vec<Word> {
@@ -48,11 +52,11 @@ pub(crate) fn words(text: &str, from: usize, to: usize) -> Vec<Word> {
                 start: from + i,
                 end: from + end,
             });
-        } else if matches!(c, '%' | '$' | '#' | '+') {
+        } else if matches!(c, '%' | '$' | '#' | '+') || SHOWCASE_EMOJI.contains(&c) {
             out.push(Word {
                 folded: c.to_string(),
                 start: from + i,
-                end: from + i + 1,
+                end: from + i + c.len_utf8(),
             });
         }
     }
