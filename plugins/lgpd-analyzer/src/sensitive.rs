@@ -204,6 +204,8 @@ pub struct Anchors<'a> {
     segments: &'a Segments,
     identified: &'a [Range<usize>],
     last_sentence: Option<(Range<usize>, bool, bool)>,
+    /// The last sentence asked about for hypothetical cues, and its cues (absolute ranges).
+    last_cues: Option<(Range<usize>, Vec<Range<usize>>)>,
 }
 
 impl<'a> Anchors<'a> {
@@ -214,12 +216,28 @@ impl<'a> Anchors<'a> {
             segments,
             identified,
             last_sentence: None,
+            last_cues: None,
         }
     }
 
     fn in_range(&self, r: &Range<usize>) -> bool {
         let first = self.identified.partition_point(|f| f.end <= r.start);
         self.identified.get(first).is_some_and(|f| f.start < r.end)
+    }
+
+    /// Whether a cue of [`HYPOTHETICAL`] in `sentence` governs the term at byte `at`. A sentence's
+    /// cues are found once, however many terms it holds.
+    fn hypothetical(&mut self, sentence: &Range<usize>, at: usize) -> bool {
+        if self.last_cues.as_ref().is_none_or(|(r, _)| r != sentence) {
+            let cues = hypothetical_cues(&self.folded[sentence.clone()])
+                .into_iter()
+                .map(|c| sentence.start + c.start..sentence.start + c.end)
+                .collect();
+            self.last_cues = Some((sentence.clone(), cues));
+        }
+        self.last_cues
+            .as_ref()
+            .is_some_and(|(_, cues)| governs(cues, at))
     }
 
     /// Whether the sentence is about a group, and whether it is about one individual.
@@ -279,7 +297,7 @@ impl<'a> Anchors<'a> {
             }
         }
         let sentence = self.segments.sentence(span.start);
-        if is_hypothetical(&self.folded[sentence.start..span.start]) || is_heading(text, &span) {
+        if self.hypothetical(&sentence, span.start) || is_heading(text, &span) {
             return None;
         }
         let confidence = if self.in_range(&sentence) {
@@ -331,17 +349,43 @@ const HYPOTHETICAL: [&str; 17] = [
 /// after "riscos:" runs about a line.
 const HYPOTHETICAL_REACH: usize = 160;
 
+/// The byte ranges, in `sentence`, of the [`HYPOTHETICAL`] cues it holds as whole words. One
+/// pass over the sentence: a cue is tried only where a word starts with a cue's first byte.
+fn hypothetical_cues(sentence: &str) -> Vec<Range<usize>> {
+    let edge = |c: Option<char>| !c.is_some_and(char::is_alphanumeric);
+    let mut cues = Vec::new();
+    for (at, byte) in sentence.bytes().enumerate() {
+        if !HYPOTHETICAL_FIRST_BYTES.contains(&byte)
+            || !sentence.is_char_boundary(at)
+            || !edge(sentence[..at].chars().next_back())
+        {
+            continue;
+        }
+        for cue in HYPOTHETICAL {
+            let end = at + cue.len();
+            if sentence[at..].starts_with(cue) && edge(sentence[end..].chars().next()) {
+                cues.push(at..end);
+            }
+        }
+    }
+    cues
+}
+
+/// The first bytes of the [`HYPOTHETICAL`] cues.
+const HYPOTHETICAL_FIRST_BYTES: [u8; 6] = [b'e', b'c', b's', b'r', b'p', b'q'];
+
+/// Whether one of `cues` governs a term at byte `at` of their sentence: it ends before the term
+/// and starts within [`HYPOTHETICAL_REACH`] bytes of it.
+fn governs(cues: &[Range<usize>], at: usize) -> bool {
+    cues.iter()
+        .any(|cue| cue.end <= at && cue.start + HYPOTHETICAL_REACH >= at)
+}
+
 /// Whether `before` (the folded sentence up to a term) puts the term in a hypothetical or
 /// instructional context.
+#[cfg(test)]
 fn is_hypothetical(before: &str) -> bool {
-    let from = before.floor_char_boundary(before.len().saturating_sub(HYPOTHETICAL_REACH));
-    let near = &before[from..];
-    HYPOTHETICAL.iter().any(|cue| {
-        near.match_indices(cue).any(|(at, _)| {
-            let edge = |c: Option<char>| !c.is_some_and(char::is_alphanumeric);
-            edge(near[..at].chars().next_back()) && edge(near[at + cue.len()..].chars().next())
-        })
-    })
+    governs(&hypothetical_cues(before), before.len())
 }
 
 /// Whether the term sits in a heading: a short line in capitals with no field separator
@@ -350,10 +394,20 @@ fn is_hypothetical(before: &str) -> bool {
 /// its colon.
 fn is_heading(text: &str, span: &Range<usize>) -> bool {
     const SHORT_LINE: usize = 80;
-    let start = text[..span.start].rfind('\n').map_or(0, |i| i + 1);
-    let end = text[span.end..]
-        .find('\n')
-        .map_or(text.len(), |i| span.end + i);
+    // Only the bytes just before and after the term can belong to a short line: bounded, so
+    // that a text without line breaks stays linear.
+    let from = text.floor_char_boundary(span.start.saturating_sub(SHORT_LINE + 1));
+    let to = text.ceil_char_boundary((span.end + SHORT_LINE + 1).min(text.len()));
+    let start = match text[from..span.start].rfind('\n') {
+        Some(i) => from + i + 1,
+        None if from == 0 => 0,
+        None => return false,
+    };
+    let end = match text[span.end..to].find('\n') {
+        Some(i) => span.end + i,
+        None if to == text.len() => to,
+        None => return false,
+    };
     let line = &text[start..end];
     line.len() <= SHORT_LINE
         && !line.contains(':')

@@ -16,7 +16,7 @@ mod list;
 use std::ops::Range;
 use std::sync::LazyLock;
 
-use fst::raw::{Fst, Output};
+use fst::raw::{Fst, Node, Output};
 use medplug_pdk::lgpd::FindingKind;
 
 use crate::text::is_word_char;
@@ -48,6 +48,9 @@ impl List {
 /// The transducer `build.rs` wrote.
 static BYTES: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/vocabulary.fst"));
 
+/// The filter of the terms' first words: a bit per [`key::WordHash`] (`build.rs`).
+static FIRST_WORDS: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/vocabulary.first_words"));
+
 static VOCABULARY: LazyLock<Fst<&'static [u8]>> =
     LazyLock::new(|| Fst::new(BYTES).expect("build.rs writes a valid transducer"));
 
@@ -64,29 +67,73 @@ pub struct Term {
 /// longest, none overlapping, in order.
 pub fn find(folded: &str) -> Vec<Term> {
     let fst = &*VOCABULARY;
+    // Decoded once: every walk starts here.
+    let root = fst.root();
+    let bytes = folded.as_bytes();
     let mut found = Vec::new();
-    let mut previous: Option<char> = None;
-    let mut skip_to = 0;
-    for (at, c) in folded.char_indices() {
-        let starts_word = is_word_char(c) && !previous.is_some_and(|p| is_word_char(p) || p == '-');
-        previous = Some(c);
-        if at < skip_to || !starts_word {
-            continue;
-        }
-        if let Some((end, list)) = longest_at(fst, folded, at) {
+    // Whether the character before `at` continues a word (a letter, a digit or a hyphen): no
+    // term starts inside a word.
+    let mut after_word = false;
+    let mut at = 0;
+    while at < bytes.len() {
+        let (is_word, len) = match bytes[at] {
+            byte @ 0..0x80 => (byte.is_ascii_alphanumeric() || byte == b'_', 1),
+            _ => {
+                let c = folded[at..].chars().next().unwrap_or_default();
+                (is_word_char(c), c.len_utf8())
+            }
+        };
+        if is_word
+            && !after_word
+            && may_start_a_term(&folded[at..])
+            && let Some((end, list)) = longest_at(fst, &root, folded, at)
+        {
             found.push(Term {
                 range: at..end,
                 list,
             });
-            skip_to = end;
+            after_word = folded[..end]
+                .chars()
+                .next_back()
+                .is_some_and(|c| is_word_char(c) || c == '-');
+            at = end;
+            continue;
         }
+        after_word = is_word || bytes[at] == b'-';
+        at += len;
     }
     found
 }
 
+/// Whether a term may start at the beginning of `text`: the filter has the bit of its first
+/// word, or of the part of it before a joiner (`-`, `/`, `+`: "hiv" in "HIV/aids"). Most words
+/// of a text start no term and are passed over here, without walking the transducer.
+fn may_start_a_term(text: &str) -> bool {
+    let set = |hash: key::WordHash| FIRST_WORDS[hash.bit() / 8] & (1 << (hash.bit() % 8)) != 0;
+    let mut hash = key::WordHash::new();
+    for c in text.chars() {
+        match key::step(c) {
+            Step::Byte(b @ (b'-' | b'/' | b'+')) => {
+                if set(hash) {
+                    return true;
+                }
+                hash = hash.push(b);
+            }
+            Step::Byte(b) => hash = hash.push(b),
+            Step::Space | Step::Stop => break,
+        }
+    }
+    set(hash)
+}
+
 /// The longest term starting at byte `start` that ends on a word boundary.
-fn longest_at(fst: &Fst<&[u8]>, text: &str, start: usize) -> Option<(usize, List)> {
-    let mut node = fst.root();
+fn longest_at(
+    fst: &Fst<&[u8]>,
+    root: &Node<'_>,
+    text: &str,
+    start: usize,
+) -> Option<(usize, List)> {
+    let mut node = *root;
     let mut output = Output::zero();
     let mut best = None;
     let mut chars = text[start..].char_indices().peekable();
