@@ -20,8 +20,8 @@ pub use medical_content::{
     RecommendationSeverity,
 };
 pub use report::{
-    Abnormality, AnalyzeOutput, HeartRate, Hrv, PrematureBeat, QualityLevel, Rhythm, RhythmLabel,
-    Severity, SignalQuality, StDeviation,
+    Abnormality, AnalyzeOutput, EctopicClass, HeartRate, Hrv, PrematureBeat, PrematureCounts,
+    QualityLevel, Rhythm, RhythmLabel, Severity, SignalQuality, StDeviation,
 };
 
 /// The plugin's registered name.

@@ -24,8 +24,11 @@ pub struct AnalyzeOutput {
     pub hrv: Option<Hrv>,
     /// The rhythm and the measure behind it.
     pub rhythm: Rhythm,
-    /// Beats that came early (premature), in order.
+    /// Ectopic beats, in order: supraventricular ones that came early (premature) and
+    /// ventricular ones (by their shape, premature or not).
     pub premature_beats: Vec<PrematureBeat>,
+    /// How many of `premature_beats` are of each class.
+    pub premature_counts: PrematureCounts,
     /// ST deviation over the normal beats; absent when no beat could be measured.
     pub st_deviation_mv: Option<StDeviation>,
     /// How usable the signal was.
@@ -105,7 +108,7 @@ pub enum RhythmLabel {
     InsufficientData,
 }
 
-/// One premature beat.
+/// One ectopic beat.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case", deny_unknown_fields)]
@@ -114,8 +117,33 @@ pub struct PrematureBeat {
     pub beat_index: usize,
     /// Its R peak's sample index.
     pub sample: u64,
-    /// How early it came: 1 − RR / expected RR, percent.
+    /// How early it came: 1 − RR / local RR, percent (negative when late; 0 when the local
+    /// RR is not known yet).
     pub prematurity_pct: f64,
+    /// Its origin, as ANSI/AAMI EC57 classes beats.
+    pub class: EctopicClass,
+}
+
+/// The origin of an ectopic beat: ANSI/AAMI EC57:2012's classes S and V.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum EctopicClass {
+    /// Class S: a premature beat of the dominant QRS shape (atrial or junctional).
+    Supraventricular,
+    /// Class V: a QRS of another, wide or opposite shape (ventricular).
+    Ventricular,
+}
+
+/// Ectopic beats by class.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
+pub struct PrematureCounts {
+    /// Class S beats.
+    pub supraventricular: usize,
+    /// Class V beats.
+    pub ventricular: usize,
 }
 
 /// ST deviation after the J point, against the PR baseline.

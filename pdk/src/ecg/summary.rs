@@ -49,8 +49,10 @@ impl AnalyzeOutput {
         )?;
         writeln!(
             out,
-            "  premature    {} beat(s)",
-            report.premature_beats.len()
+            "  ectopic      {} beat(s): {} supraventricular (S), {} ventricular (V)",
+            report.premature_beats.len(),
+            report.premature_counts.supraventricular,
+            report.premature_counts.ventricular
         )?;
         if let Some(st) = report.st_deviation_mv {
             writeln!(

@@ -1,9 +1,10 @@
-//! `analyze`: read the signal, detect the beats, measure, word the findings.
+//! `analyze`: read the signal, detect the beats, class the ectopic ones, measure, word the
+//! findings.
 
 use medplug_pdk::PluginError;
-use medplug_pdk::ecg::{AnalyzeInput, AnalyzeOutput, QualityLevel};
+use medplug_pdk::ecg::{AnalyzeInput, AnalyzeOutput, EctopicClass, PrematureCounts, QualityLevel};
 
-use crate::{detector, findings, hrv, quality, rate, rhythm, signal, st_segment};
+use crate::{beat_class, detector, findings, hrv, quality, rate, rhythm, signal, st_segment};
 
 /// Analyses one ECG lead. Fails only on invalid input, naming the field.
 pub fn analyze(input: AnalyzeInput) -> Result<AnalyzeOutput, PluginError> {
@@ -12,7 +13,12 @@ pub fn analyze(input: AnalyzeInput) -> Result<AnalyzeOutput, PluginError> {
     let detection = detector::detect(&signal);
     let r = &detection.r_peaks;
     let rr = rate::intervals(r);
-    let premature = rate::premature_beats(r);
+    let premature = beat_class::ectopic_beats(&signal, r);
+    let count = |class| premature.iter().filter(|p| p.class == class).count();
+    let premature_counts = PrematureCounts {
+        supraventricular: count(EctopicClass::Supraventricular),
+        ventricular: count(EctopicClass::Ventricular),
+    };
     let hrv = hrv::hrv(r, &premature, signal.rate, duration_s);
     let signal_quality = quality::assess(&signal, &detection);
     let normal_rate = hrv.as_ref().map(|_| {
@@ -37,6 +43,7 @@ pub fn analyze(input: AnalyzeInput) -> Result<AnalyzeOutput, PluginError> {
         rhythm,
         st_deviation_mv: st_segment::st_deviation(&signal, r, &premature),
         premature_beats: premature,
+        premature_counts,
         signal_quality,
         abnormalities: Vec::new(),
         recommendations: Vec::new(),

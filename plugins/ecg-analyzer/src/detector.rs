@@ -6,20 +6,27 @@
 //! 1. Band-pass 5–15 Hz (the band that holds most QRS energy, PT §II-A), zero phase.
 //! 2. Five-point derivative (PT eq. 5, over steps of 5 ms at any rate), squaring, and a
 //!    150 ms moving-window integration (PT: 30 samples at 200 Hz), centred on the complex.
-//! 3. Peaks of the integrated signal at least 200 ms apart (the refractory period, PT §II-F),
-//!    each paired with the largest band-passed sample under its window.
+//! 3. Peaks of the integrated signal, two within 200 ms (the refractory period, PT §II-F) one
+//!    peak — the larger — unless a trough under 60 % of the lower one parts them: then they are
+//!    two complexes (a premature beat right after a T wave or a QRS), and the refractory
+//!    period is counted from the QRS accepted. Each is paired with the largest band-passed
+//!    sample under its window.
 //! 4. Two adaptive thresholds per signal (PT eqs. 12–21): a peak is a QRS when it passes both
 //!    the integrated and the band-passed threshold; otherwise it feeds the noise level.
 //! 5. Search-back: no QRS for 166 % of the regular RR average → the largest noise peak since
 //!    the last QRS that passes the lower thresholds, and is no T wave by step 6, is one
 //!    (PT §II-G).
 //! 6. T-wave discrimination: a peak within 360 ms of the last QRS whose maximal slope is under
-//!    half of that QRS's is a T wave (PT §II-F).
+//!    half of that QRS's is a T wave (PT §II-F) — the slope read on the input itself
+//!    (`steepness.rs`), where a QRS keeps its steepness and a tall T wave does not gain any,
+//!    and weighed with the peak's energy, so that a wide ventricular beat is no T wave
+//!    (`Decider::is_t_wave`).
 //! 7. The R peak: the extreme input sample of the complex's polarity within 50 ms of it.
 
 use crate::filter::ZeroPhase;
 use crate::finite::{max_f32, max_f64};
 use crate::signal::Signal;
+use crate::steepness::Steepness;
 
 /// Pass band, Hz (PT §II-A: 5–15 Hz).
 const BAND_HZ: (f64, f64) = (5.0, 15.0);
@@ -31,6 +38,9 @@ const INTEGRATION_S: f64 = 0.150;
 const REFRACTORY_S: f64 = 0.200;
 /// Within this of a QRS a peak may be a T wave, s (PT: 360 ms).
 const T_WAVE_WINDOW_S: f64 = 0.360;
+/// A T wave is under this share of its QRS's steepest slope (PT: half), here of the mean of
+/// its shares of that QRS's slope and energy (see `Decider::is_t_wave`).
+const T_WAVE_SHARE: f32 = 0.5;
 /// Search back when a QRS is this late, in regular RR averages (PT: 166 %).
 const RR_MISSED: f64 = 1.66;
 /// RR intervals within these fractions of the average are regular (PT: 92 % and 116 %).
@@ -97,10 +107,7 @@ pub(crate) fn detect(signal: &Signal) -> Detection {
         window,
     );
     let mut state = Decider::new(&reduced, &integrated, &filtered);
-    let slope = Slope {
-        filtered: &filtered,
-        step,
-    };
+    let slope = Steepness::new(&signal.mv, signal.rate, factor);
     for peak in peaks {
         state.consider(peak, &slope);
     }
@@ -142,31 +149,6 @@ fn decimate(signal: &Signal, factor: usize) -> Signal {
             .chunks(factor)
             .map(|block| block.iter().sum::<f32>() * scale)
             .collect(),
-    }
-}
-
-/// PT's five-point derivative of the band-passed signal, centred, over steps of `step`
-/// samples: `(2x[n+2s] + x[n+s] − x[n−s] − 2x[n−2s]) / 8`; 0 where it would leave the signal.
-struct Slope<'a> {
-    filtered: &'a [f32],
-    step: usize,
-}
-
-impl Slope<'_> {
-    fn at(&self, i: usize) -> f32 {
-        let (x, s) = (self.filtered, self.step);
-        if i < 2 * s || i + 2 * s >= x.len() {
-            return 0.0;
-        }
-        (2.0 * (x[i + 2 * s] - x[i - 2 * s]) + x[i + s] - x[i - s]) * 0.125
-    }
-
-    /// The steepest |slope| within `half_width` of `at`.
-    fn steepest_near(&self, at: usize, half_width: usize) -> f32 {
-        let hi = (at + half_width + 1).min(self.filtered.len());
-        (at.saturating_sub(half_width)..hi)
-            .map(|i| self.at(i).abs())
-            .fold(0.0, max_f32)
     }
 }
 
@@ -212,7 +194,7 @@ fn peaks(integrated: &[f32], filtered: &[f32], refractory: usize, window: usize)
             continue;
         }
         match maxima.last_mut() {
-            Some(last) if i < *last + refractory => {
+            Some(last) if i < *last + refractory && one_hump(integrated, *last, i) => {
                 if v > integrated[*last] {
                     *last = i;
                 }
@@ -238,6 +220,17 @@ fn peaks(integrated: &[f32], filtered: &[f32], refractory: usize, window: usize)
             }
         })
         .collect()
+}
+
+/// Whether the maxima `a < b` of `integrated` are one hump: the signal between them stays
+/// above 60 % of the lower of the two (medplug's rule; at half, a premature beat landing on a
+/// tall T wave 330 ms after a QRS still merged with it, the T wave filling the trough). Two complexes closer than the refractory period — a
+/// premature beat on the heels of a T wave, a QRS and the wide ventricular beat that follows
+/// it — are two humps with a trough between, and are both kept for the decision, where PT's
+/// refractory period counts from the QRS accepted, not from any peak.
+fn one_hump(integrated: &[f32], a: usize, b: usize) -> bool {
+    let floor = 0.6 * integrated[a].min(integrated[b]);
+    integrated[a..b].iter().all(|&v| v >= floor)
 }
 
 /// The adaptive-threshold state machine of PT §II-D to §II-G.
@@ -285,7 +278,7 @@ impl Decider {
         }
     }
 
-    fn consider(&mut self, peak: Peak, slope: &Slope<'_>) {
+    fn consider(&mut self, peak: Peak, slope: &Steepness<'_>) {
         self.search_back_before(peak.at, slope);
         let since_last = self.qrs.last().map(|q| peak.at - q.at);
         if since_last.is_some_and(|d| d < self.refractory) {
@@ -295,9 +288,7 @@ impl Decider {
             && peak.filtered > self.filtered.threshold(self.irregular);
         if passes {
             let steepest = slope.steepest_near(peak.at, self.slope_half_width);
-            let t_wave = since_last.is_some_and(|d| d < self.t_wave_window)
-                && steepest < 0.5 * self.last_slope;
-            if !t_wave {
+            if !self.is_t_wave(&peak, steepest) {
                 self.accept(peak, steepest, 0.125);
                 return;
             }
@@ -311,7 +302,7 @@ impl Decider {
     /// largest earlier noise peak that passes the lower thresholds was a missed QRS — unless
     /// the T-wave rule (§II-F) calls it a T wave: after a long RR, the tallest peak since the
     /// last QRS is often its T wave.
-    fn search_back_before(&mut self, now: usize, slope: &Slope<'_>) {
+    fn search_back_before(&mut self, now: usize, slope: &Steepness<'_>) {
         let Some(last) = self.qrs.last().map(|q| q.at) else {
             return;
         };
@@ -328,8 +319,7 @@ impl Decider {
                     && p.at + self.refractory <= now
                     && p.integrated > low_i
                     && p.filtered > low_f
-                    && !(p.at < last + self.t_wave_window
-                        && slope.steepest_near(p.at, self.slope_half_width) < 0.5 * self.last_slope)
+                    && !self.is_t_wave(p, slope.steepest_near(p.at, self.slope_half_width))
             })
             .max_by(|a, b| a.integrated.total_cmp(&b.integrated))
             .copied();
@@ -338,6 +328,26 @@ impl Decider {
             self.searched_back += 1;
             self.accept(peak, steepest, 0.25);
         }
+    }
+
+    /// PT §II-F: a peak within 360 ms of the last QRS whose maximal slope is under half of
+    /// that QRS's is a T wave. Here the slope is read on the input (`steepness.rs`) and
+    /// weighed together with the energy (the integrated peak), each as a share of the last
+    /// QRS's: a T wave when their mean is under one half (medplug's addition). A T wave is
+    /// gentle and, in the 5–15 Hz band, a fraction of its QRS's energy, so both shares are
+    /// small and muscle noise, which steepens the slope, does not carry it over; a wide
+    /// ventricular complex, as gentle as a T wave on its slopes, carries a QRS's energy, so
+    /// premature ventricular beats coupled within 360 ms are not lost as T waves.
+    fn is_t_wave(&self, peak: &Peak, steepest: f32) -> bool {
+        let Some(last) = self.qrs.last() else {
+            return false;
+        };
+        if peak.at >= last.at + self.t_wave_window {
+            return false;
+        }
+        let slope = steepest / self.last_slope.max(f32::MIN_POSITIVE);
+        let energy = peak.integrated / last.integrated.max(f32::MIN_POSITIVE);
+        0.5 * (slope + energy) < T_WAVE_SHARE
     }
 
     /// Records a QRS and updates the signal levels (weight 1/8, or 1/4 after search-back)

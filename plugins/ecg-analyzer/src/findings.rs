@@ -3,7 +3,7 @@
 //! then the recommendations and the report's disclaimer.
 
 use medplug_pdk::ecg::{
-    Abnormality, AnalyzeOutput, Patient, QualityLevel, RhythmLabel, Severity, Sex,
+    Abnormality, AnalyzeOutput, EctopicClass, Patient, QualityLevel, RhythmLabel, Severity, Sex,
 };
 
 use crate::rhythm::{BRADYCARDIA_BPM, IRREGULARITY_THRESHOLD, TACHYCARDIA_BPM};
@@ -18,6 +18,9 @@ pub(crate) const PAUSE_S: f64 = 3.0;
 /// Premature beats at or above this hourly rate are frequent (Lown B, Wolf M. Approaches to
 /// sudden death from coronary heart disease. Circulation 44:130–142, 1971: grade 2, ≥ 30/h).
 const FREQUENT_PREMATURE_PER_HOUR: f64 = 30.0;
+/// The finding names the position of at most this many ectopic beats (all are in
+/// `premature_beats`).
+const POSITIONS_LISTED: usize = 5;
 /// ST depression from this depth, mV (Thygesen K et al. Fourth Universal Definition of
 /// Myocardial Infarction, Circulation 138:e618–e651, 2018: ≥ 0.5 mm).
 const ST_DEPRESSION_MV: f64 = 0.05;
@@ -163,13 +166,16 @@ pub(crate) fn word(
                 Severity::Low
             },
             format!(
-                "{} batimento(s) prematuro(s) (RR < 80% do esperado; regra de Malik 1989), {per_hour:.0} por hora{}.",
+                "{} batimento(s) ectópico(s), {per_hour:.0} por hora{}: {} supraventricular(es) (classe S da AAMI EC57: QRS da forma dominante com RR < 80% do RR local, regra de Malik 1989) e {} ventricular(es) (classe V: QRS de outra forma, largo ou de polaridade oposta; Surawicz et al. 2009){}.",
                 report.premature_beats.len(),
                 if frequent {
-                    ": frequentes (≥ 30/h, Lown 1971)"
+                    " — frequentes (≥ 30/h, Lown 1971)"
                 } else {
-                    ": isolados, em geral benignos em coração estruturalmente normal"
-                }
+                    " — isolados, em geral benignos em coração estruturalmente normal"
+                },
+                report.premature_counts.supraventricular,
+                report.premature_counts.ventricular,
+                positions(report),
             ),
             if frequent {
                 "Holter de 24 h e avaliação cardiológica de rotina."
@@ -207,6 +213,35 @@ pub(crate) fn word(
     found.sort_by_key(|a| std::cmp::Reverse(a.severity));
     report.recommendations = recommendations(&found, patient);
     report.abnormalities = found;
+}
+
+/// Where the first ectopic beats are, as `S em 12,3 s`: at most [`POSITIONS_LISTED`].
+fn positions(report: &AnalyzeOutput) -> String {
+    let listed: Vec<String> = report
+        .premature_beats
+        .iter()
+        .take(POSITIONS_LISTED)
+        .map(|p| {
+            let class = match p.class {
+                EctopicClass::Supraventricular => "S",
+                EctopicClass::Ventricular => "V",
+            };
+            format!(
+                "{class} em {:.1} s",
+                p.sample as f64 / report.sampling_rate_hz
+            )
+        })
+        .collect();
+    let more = report
+        .premature_beats
+        .len()
+        .saturating_sub(POSITIONS_LISTED);
+    let tail = if more > 0 {
+        format!(" e mais {more}")
+    } else {
+        String::new()
+    };
+    format!("; {}{tail}", listed.join(", "))
 }
 
 fn recommendations(found: &[Abnormality], patient: Option<Patient>) -> Vec<String> {

@@ -97,6 +97,7 @@ mod tests {
             beat_index: 2,
             sample: 1660,
             prematurity_pct: 0.0,
+            class: medplug_pdk::ecg::EctopicClass::Supraventricular,
         }];
         assert_eq!(hrv(&r, &premature, 1000.0, 4.0), None);
         let r = [0, 800, 1660, 2440, 3280, 4100];

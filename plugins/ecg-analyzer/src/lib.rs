@@ -2,8 +2,9 @@
 //!
 //! The cardiology reference plugin. From a raw single-lead ECG at any rate from 50 to 5000 Hz,
 //! [`analyze`] finds every beat with the Pan–Tompkins detector (`detector.rs`, filters designed
-//! for the rate in `filter.rs`), then measures what the beats say: heart rate and premature
-//! beats (`rate.rs`), heart-rate variability (`hrv.rs`), the rhythm (`rhythm.rs`), the ST
+//! for the rate in `filter.rs`, its T-wave test in `steepness.rs`), classes the ectopic beats
+//! as supraventricular or ventricular (`beat_class.rs`), then measures what the beats say:
+//! heart rate (`rate.rs`), heart-rate variability (`hrv.rs`), the rhythm (`rhythm.rs`), the ST
 //! deviation (`st_segment.rs`) and the signal's quality (`quality.rs`), and words the findings
 //! with the clinical significance, action and disclaimer each needs (`findings.rs`).
 //!
@@ -18,6 +19,7 @@
 //! noise, for the tests, the benchmarks and the demo.
 
 mod analyzer;
+mod beat_class;
 mod detector;
 #[cfg(target_arch = "wasm32")]
 mod exports;
@@ -31,6 +33,7 @@ mod rate;
 mod rhythm;
 mod signal;
 mod st_segment;
+mod steepness;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod synthetic;
 

@@ -1,14 +1,7 @@
-//! Heart rate and premature beats, from the R peaks.
+//! Heart rate, from the R peaks.
 
-use medplug_pdk::ecg::{HeartRate, PrematureBeat};
+use medplug_pdk::ecg::HeartRate;
 
-/// A beat is premature when its RR interval is under 80 % of the expected one: the 20 % rule
-/// Malik et al. use to tell ectopic from sinus intervals (Eur Heart J 10:1060–1074, 1989).
-pub(crate) const PREMATURE_FRACTION: f64 = 0.80;
-/// The expected RR interval is the mean of up to this many preceding normal intervals.
-const EXPECTED_FROM: usize = 8;
-/// …and needs at least this many of them.
-const EXPECTED_AT_LEAST: usize = 3;
 /// `min_bpm` and `max_bpm` are rates over this many consecutive intervals, so that one missed or
 /// extra beat does not become the extreme.
 const RATE_SPAN: usize = 8;
@@ -18,36 +11,6 @@ const RESTING_WINDOW_S: f64 = 60.0;
 /// RR intervals in samples: `r[k] − r[k−1]`.
 pub(crate) fn intervals(r_peaks: &[usize]) -> Vec<usize> {
     r_peaks.windows(2).map(|w| w[1] - w[0]).collect()
-}
-
-/// Which beats (indices into `r_peaks`) came early.
-pub(crate) fn premature_beats(r_peaks: &[usize]) -> Vec<PrematureBeat> {
-    let rr = intervals(r_peaks);
-    let mut normal: Vec<usize> = Vec::new();
-    let mut found = Vec::new();
-    // The interval after a premature beat (the compensatory pause) is not a reference either.
-    let mut after_premature = false;
-    for (k, &interval) in rr.iter().enumerate() {
-        let beat = k + 1;
-        let recent = &normal[normal.len().saturating_sub(EXPECTED_FROM)..];
-        if recent.len() >= EXPECTED_AT_LEAST {
-            let expected = recent.iter().sum::<usize>() as f64 / recent.len() as f64;
-            if (interval as f64) < PREMATURE_FRACTION * expected {
-                found.push(PrematureBeat {
-                    beat_index: beat,
-                    sample: r_peaks[beat] as u64,
-                    prematurity_pct: round1(100.0 * (1.0 - interval as f64 / expected)),
-                });
-                after_premature = true;
-                continue;
-            }
-        }
-        if !after_premature {
-            normal.push(interval);
-        }
-        after_premature = false;
-    }
-    found
 }
 
 /// Mean, extreme and resting rates; `None` with fewer than two beats.
@@ -114,24 +77,12 @@ mod tests {
         assert_eq!(hr.mean_bpm, 50.0);
         assert_eq!((hr.min_bpm, hr.max_bpm), (40.0, 60.0));
         assert_eq!(hr.resting_bpm, 40.0);
-        assert!(premature_beats(&r).is_empty());
     }
 
     #[test]
-    fn an_early_beat_is_premature_and_its_pause_is_no_reference() {
-        // 0.8 s intervals; beat 6 comes after 0.48 s (40 % early), then a compensatory pause.
-        let rr = [200, 200, 200, 200, 200, 120, 280, 200, 200, 150];
-        let mut r = vec![1000];
-        for d in rr {
-            r.push(r.last().unwrap() + d);
-        }
-        let found = premature_beats(&r);
-        assert_eq!(found.len(), 2);
-        assert_eq!((found[0].beat_index, found[0].sample), (6, 2120));
-        assert_eq!(found[0].prematurity_pct, 40.0);
-        // 150 against 200: 25 % early.
-        assert_eq!((found[1].beat_index, found[1].prematurity_pct), (10, 25.0));
-        let hr = heart_rate(&r[..3], 250.0).unwrap();
+    fn rates_of_a_few_beats() {
+        let r = [1000, 1200, 1400];
+        let hr = heart_rate(&r, 250.0).unwrap();
         assert_eq!((hr.mean_bpm, hr.resting_bpm), (75.0, 75.0));
         assert_eq!(heart_rate(&r[..1], 250.0), None);
     }

@@ -34,6 +34,10 @@
 //! Gaussian slope: a raised ST segment merges into a taller T wave, a lowered one into a
 //! shallower one, as in ischaemia, with no edge sharper than the T wave itself.
 //!
+//! Ectopic beats (`ectopy.rs`): premature atrial and ventricular beats — isolated, in couplets
+//! or in bigeminy, ventricular ones wide and of either polarity — and tall T waves, each beat
+//! labelled with its ANSI/AAMI EC57 class.
+//!
 //! Noise, the classes of Friesen GM et al. "A comparison of the noise sensitivity of nine QRS
 //! detection algorithms." IEEE Trans Biomed Eng 37(1):85–98, 1990: baseline wander (three
 //! sines at respiratory frequencies, 0.12–0.4 Hz), mains (a 50 or 60 Hz sine) and muscle noise
@@ -45,9 +49,13 @@ use std::f64::consts::{PI, SQRT_2};
 
 use medplug_pdk::ecg::AnalyzeInput;
 
+pub use cases::{ECTOPY_CASE_RATES, ECTOPY_CASE_S, EctopyCase, ectopy_cases};
+pub use ectopy::{BeatKind, Ectopy, Polarity};
 pub use noise::Noise;
 use random::SplitMix64;
 
+mod cases;
+mod ectopy;
 mod noise;
 mod random;
 
@@ -124,9 +132,15 @@ pub struct Synthetic {
     pub st_shift_mv: f64,
     /// The noise.
     pub noise: Noise,
+    /// Ectopic beats and T-wave height (`ectopy.rs`).
+    pub ectopy: Ectopy,
     /// Seed of every random choice.
     pub seed: u64,
 }
+
+/// The ectopic beats draw from their own stream, seeded with the seed XOR this: a signal
+/// without ectopy is the same as before they existed.
+const ECTOPY_STREAM: u64 = 0xEC70_917C_0000_0001;
 
 /// A generated ECG and its truth.
 #[derive(Debug, Clone, PartialEq)]
@@ -136,8 +150,10 @@ pub struct Ecg {
     /// The signal, mV.
     pub samples_mv: Vec<f64>,
     /// The sample index of every R peak, in order: on the clean signal, each is the highest
-    /// sample between the midpoints to its neighbours.
+    /// sample between the midpoints to its neighbours (without ectopy).
     pub beats: Vec<usize>,
+    /// Each beat's origin, the AAMI EC57 class.
+    pub kinds: Vec<BeatKind>,
 }
 
 impl Ecg {
@@ -145,6 +161,14 @@ impl Ecg {
     pub fn input(&self) -> AnalyzeInput {
         AnalyzeInput::from_mv(self.rate_hz, self.samples_mv.clone())
     }
+}
+
+/// One generated beat: its R sample, its origin and which way its QRS points.
+#[derive(Debug, Clone, Copy)]
+struct Beat {
+    at: usize,
+    kind: BeatKind,
+    sign: f64,
 }
 
 /// One Gaussian wave: centre (s), width σ (s), height (mV).
@@ -164,6 +188,7 @@ impl Synthetic {
             rhythm,
             st_shift_mv: 0.0,
             noise: Noise::NONE,
+            ectopy: Ectopy::NONE,
             seed: 1,
         }
     }
@@ -191,12 +216,13 @@ impl Synthetic {
         Ecg {
             rate_hz: self.rate_hz,
             samples_mv: mv,
-            beats,
+            beats: beats.iter().map(|b| b.at).collect(),
+            kinds: beats.iter().map(|b| b.kind).collect(),
         }
     }
 
-    /// R-peak samples, and the RR interval (s) that would follow the last one.
-    fn beat_times(&self, rng: &mut SplitMix64, n: usize) -> (Vec<usize>, f64) {
+    /// The beats, and the RR interval (s) that would follow the last one.
+    fn beat_times(&self, rng: &mut SplitMix64, n: usize) -> (Vec<Beat>, f64) {
         let mean_rr = 60.0 / self.rhythm.mean_bpm();
         let phases = [rng.uniform() * 2.0 * PI, rng.uniform() * 2.0 * PI];
         // The first beat falls anywhere in the first half RR after `FIRST_BEAT_S`.
@@ -219,42 +245,81 @@ impl Synthetic {
             },
         };
         let last = n as f64 / self.rate_hz - END_MARGIN_S;
+        let mut ectopic_rng = SplitMix64(self.seed ^ ECTOPY_STREAM);
+        let mut uniform = || ectopic_rng.uniform();
         let mut beats = Vec::new();
+        // On the sample grid, so that the R sample is the wave's very peak.
+        let on_grid = |t: f64| (t * self.rate_hz).round() as usize;
         loop {
-            // On the sample grid, so that the R sample is the wave's very peak.
-            let r = (t * self.rate_hz).round() as usize;
+            let r = on_grid(t);
             let rr = rr_at(t);
             if r as f64 / self.rate_hz > last {
                 return (beats, rr);
             }
-            beats.push(r);
-            t = r as f64 / self.rate_hz + rr;
+            beats.push(Beat {
+                at: r,
+                kind: BeatKind::Normal,
+                sign: 1.0,
+            });
+            let t_r = r as f64 / self.rate_hz;
+            if self.ectopy.is_none() {
+                t = t_r + rr;
+                continue;
+            }
+            let (ectopic, next) = ectopy::after_sinus(&self.ectopy, t_r, rr, &mut uniform);
+            for (at, kind) in ectopic {
+                let r = on_grid(at);
+                if r as f64 / self.rate_hz > last {
+                    return (beats, rr);
+                }
+                let sign = match kind {
+                    BeatKind::Ventricular => {
+                        ectopy::ventricular_sign(self.ectopy.polarity, &mut uniform)
+                    }
+                    _ => 1.0,
+                };
+                beats.push(Beat { at: r, kind, sign });
+            }
+            t = next;
         }
     }
 
-    /// Adds every beat's P, Q, R, S and T waves and its ST shift.
-    fn add_beats(&self, mv: &mut [f64], beats: &[usize], next_rr: f64) {
+    /// Adds every beat's P, Q, R, S and T waves and its ST shift (a ventricular beat's own
+    /// waves, and no ST shift).
+    fn add_beats(&self, mv: &mut [f64], beats: &[Beat], next_rr: f64) {
         let rate = self.rate_hz;
         let (a_r, b_r) = ECGSYN_A_B[R];
         let irregular = matches!(self.rhythm, Rhythm::Irregular { .. });
-        for (k, &r) in beats.iter().enumerate() {
+        for (k, beat) in beats.iter().enumerate() {
+            let r = beat.at;
             let t_r = r as f64 / rate;
             let rr = beats
                 .get(k + 1)
-                .map_or(next_rr, |&next| (next - r) as f64 / rate);
+                .map_or(next_rr, |next| (next.at - r) as f64 / rate);
+            if beat.kind == BeatKind::Ventricular {
+                for wave in ectopy::ventricular_waves(t_r, beat.sign, rr) {
+                    add_wave(mv, rate, wave);
+                }
+                continue;
+            }
             let t_scale = rr.cbrt();
             for (i, (&(centre, sigma), &(a, b))) in TIMING.iter().zip(&ECGSYN_A_B).enumerate() {
                 if i == P && irregular {
                     continue;
                 }
                 let scale = if i == T { t_scale } else { 1.0 };
+                let height = if i == T {
+                    self.ectopy.t_wave_scale
+                } else {
+                    1.0
+                };
                 add_wave(
                     mv,
                     rate,
                     Wave {
                         at: t_r + centre * scale,
                         sigma: sigma * scale,
-                        mv: R_MV * a * b * b / (a_r * b_r * b_r),
+                        mv: height * R_MV * a * b * b / (a_r * b_r * b_r),
                     },
                 );
             }
