@@ -206,10 +206,11 @@ fn analyze_lgpd_compliance_answers_d3_s_example_with_analyze_s_findings() -> Res
         out["professional_data"],
         json!([{"data_type": "CRM", "value": "CRM-PE 27415", "validation_status": "unverified"}])
     );
-    // The patient's symptom is the health data: "dor torácica", masked.
+    // The patient's symptom is the health data: "dor torácica atípica" (a term of the
+    // vocabulary's symptoms list), masked.
     assert_eq!(
         out["detected_phi"],
-        json!([{"data_type": "HEALTH_DATA", "content": "*** ********", "confidence": 0.9,
+        json!([{"data_type": "HEALTH_DATA", "content": "*** ******** *******", "confidence": 0.9,
                 "requires_professional_validation": true}])
     );
     let recommendations: Vec<String> = analyzed

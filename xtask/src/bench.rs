@@ -89,19 +89,36 @@ const DURATIONS: [(&str, &str, Option<f64>); 12] = [
 ];
 
 /// Throughputs to report: `(what, bench, bytes per iteration, goal in MB/s)`.
-const THROUGHPUTS: [(&str, &str, f64, Option<f64>); 5] = [
-    ("lgpd-analyzer native (1 MB)", "lgpd_1mb/native", 1e6, None),
+const THROUGHPUTS: [(&str, &str, f64, Option<f64>); 7] = [
     (
-        "lgpd-analyzer wasm through the host (1 MB)",
+        "lgpd-analyzer native, dense 1 MB",
+        "lgpd_1mb/native",
+        1e6,
+        None,
+    ),
+    (
+        "lgpd-analyzer wasm through the host, dense 1 MB",
         "lgpd_1mb/wasm",
         1e6,
-        Some(20.0),
+        Some(15.0),
     ),
     (
         "  the same without fuel metering",
         "lgpd_1mb/wasm_no_fuel",
         1e6,
         None,
+    ),
+    (
+        "lgpd-analyzer native, clinical 1 MB",
+        "lgpd_clinical/native",
+        1e6,
+        None,
+    ),
+    (
+        "lgpd-analyzer wasm through the host, clinical 1 MB",
+        "lgpd_clinical/wasm",
+        1e6,
+        Some(25.0),
     ),
     (
         "lgpd-analyzer native, no personal data",
@@ -135,12 +152,19 @@ const SPEEDUPS: [(&str, &str, &str, Option<f64>); 2] = [
 
 /// The analysis alone in wasm against native (issue 20, decision 1): `(what, end to end,
 /// boundary for the same bytes, native, goal ≤)`, reported as (end to end − boundary) / native.
-const ANALYSES: [(&str, &str, &str, &str, f64); 2] = [
+const ANALYSES: [(&str, &str, &str, &str, f64); 3] = [
     (
         "lgpd-analyzer, dense 1 MB",
         "lgpd_1mb/wasm_json",
         "lgpd_1mb/boundary",
         "lgpd_1mb/native",
+        2.0,
+    ),
+    (
+        "lgpd-analyzer, clinical 1 MB",
+        "lgpd_clinical/wasm_json",
+        "lgpd_clinical/boundary",
+        "lgpd_clinical/native",
         2.0,
     ),
     (

@@ -114,6 +114,25 @@ pub fn lgpd_report(host: &Host) -> Result<String> {
         )?;
     }
     writeln!(out)?;
+    // What LGPD says of each kind, given once per kind rather than on every finding.
+    writeln!(out, "  per kind (LGPD facts given once per kind):")?;
+    for (kind, facts) in &report.kinds {
+        let category = serde_json::to_value(facts.category)?;
+        let needs = match (facts.legal_basis_required, facts.consent_required) {
+            (true, true) => "legal basis + consent",
+            (true, false) => "legal basis",
+            (false, true) => "consent",
+            (false, false) => "neither",
+        };
+        writeln!(
+            out,
+            "    {kind:<15} {:>2}× {:<12} {needs:<22} {}",
+            facts.count,
+            category.as_str().unwrap_or_default(),
+            facts.lgpd_reference
+        )?;
+    }
+    writeln!(out)?;
     let level = serde_json::to_value(report.risk_level)?;
     writeln!(
         out,

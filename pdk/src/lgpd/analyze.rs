@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{DataCategory, Finding, RiskLevel};
+use super::{DataCategory, Finding, KindFacts, KindsPresent, RiskLevel};
 
 /// Input of `analyze`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -55,6 +55,9 @@ pub struct CustomPattern {
 pub struct AnalyzeOutput {
     /// Personal data found, in order of position; overlapping matches resolved to one.
     pub findings: Vec<Finding>,
+    /// What LGPD says of each kind found (category, legal basis, consent, article), once per
+    /// kind, keyed by the findings' `kind`.
+    pub kinds: KindsPresent,
     /// 0 (nothing found) to 100.
     pub risk_score: u8,
     /// The band `risk_score` falls in.
@@ -65,6 +68,13 @@ pub struct AnalyzeOutput {
     pub recommendations: Vec<Recommendation>,
     /// The consent forms whose fields a publisher must collect before publishing.
     pub validation_forms: Vec<ValidationForm>,
+}
+
+impl AnalyzeOutput {
+    /// The legal facts of `finding`'s kind (every reported kind has them).
+    pub fn facts(&self, finding: &Finding) -> Option<&KindFacts> {
+        self.kinds.get(finding.kind.name())
+    }
 }
 
 /// One contribution to the risk score.

@@ -2,39 +2,36 @@
 
 use serde::{Deserialize, Serialize};
 
-/// One piece of personal data in the text.
+/// One piece of personal data in the text: what a reader needs to find it and act on it.
+///
+/// What the law says of it depends only on its kind and is given once per kind, in the
+/// report's `kinds`: category, legal basis, consent, LGPD article.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case", deny_unknown_fields)]
 pub struct Finding {
-    /// What it is: a built-in [`FindingKind`] or the kind of a custom pattern.
+    /// What it is: a built-in [`FindingKind`] or the kind of a custom pattern; its entry in
+    /// the report's `kinds` says what LGPD requires of it.
     pub kind: Kind,
-    /// Its LGPD category.
-    pub category: DataCategory,
     /// Offset of its first character in `content`, counted in Unicode scalar values.
     pub start: usize,
     /// Offset one past its last character, in Unicode scalar values.
     pub end: usize,
     /// The value with its identifying characters hidden, keeping the format (`***.***.***-25`).
     pub masked: String,
-    /// The raw value, only when the input asked for it with `include_values`; `null` otherwise.
+    /// The raw value, only when the input asked for it with `include_values`; absent otherwise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
     /// How sure the analyzer is, 0 to 1.
     pub confidence: f64,
-    /// For identifiers with a check digit: whether it verifies; `null` for the rest.
+    /// For identifiers with a check digit: whether it verifies (`false`: most likely a typo or
+    /// a number that identifies no one). Absent for kinds without a check digit.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub checksum_valid: Option<bool>,
-    /// Whether processing it needs a legal basis (LGPD Art. 7 for personal data, Art. 11 for
-    /// sensitive data); `false` for professional registrations the councils publish.
-    pub legal_basis_required: bool,
-    /// Whether publishing it needs the holder's consent (Art. 7 I; specific and highlighted
-    /// consent for sensitive data, Art. 11 I).
-    pub consent_required: bool,
-    /// The LGPD provision that governs this data.
-    pub lgpd_reference: String,
 }
 
 /// A finding's kind: built in, or named by a custom pattern.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(untagged)]
 pub enum Kind {
@@ -51,6 +48,26 @@ impl Kind {
             Self::Builtin(kind) => kind.name(),
             Self::Custom(name) => name,
         }
+    }
+}
+
+// Read by hand rather than as serde's untagged enum, which buffers every value and tries each
+// variant in turn: a dense report has over 10,000 of them. The result is the same — a built-in
+// name is `Kind::Builtin`, any other string `Kind::Custom`.
+impl<'de> Deserialize<'de> for Kind {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Name;
+        impl serde::de::Visitor<'_> for Name {
+            type Value = Kind;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a kind's UPPER_SNAKE name")
+            }
+            fn visit_str<E: serde::de::Error>(self, name: &str) -> Result<Kind, E> {
+                Ok(FindingKind::from_name(name)
+                    .map_or_else(|| Kind::Custom(name.to_owned()), Kind::Builtin))
+            }
+        }
+        deserializer.deserialize_str(Name)
     }
 }
 
@@ -229,6 +246,11 @@ mod tests {
         }
         let custom: Kind = serde_json::from_str(r#""PRONTUARIO""#).unwrap();
         assert_eq!(custom, Kind::Custom("PRONTUARIO".to_owned()));
+        let not_a_name = serde_json::from_str::<Kind>("3").unwrap_err().to_string();
+        assert_eq!(
+            not_a_name,
+            "invalid type: integer `3`, expected a kind's UPPER_SNAKE name at line 1 column 1"
+        );
         assert_eq!(FindingKind::TituloEleitor.name(), "TITULO_ELEITOR");
         assert_eq!(FindingKind::Cnpj.category(), DataCategory::Professional);
         assert_eq!(FindingKind::SexualLife.category(), DataCategory::Sensitive);

@@ -8,6 +8,7 @@
 mod analyze;
 mod compliance;
 mod finding;
+mod kind_facts;
 mod redact;
 mod risk_level;
 
@@ -20,6 +21,7 @@ pub use compliance::{
     ContentMetadata, DetectedPhi, DetectedPii, ProfessionalData,
 };
 pub use finding::{DataCategory, Finding, FindingKind, Kind};
+pub use kind_facts::{KindFacts, KindsPresent};
 pub use redact::{RedactInput, RedactMode, RedactOutput};
 pub use risk_level::RiskLevel;
 

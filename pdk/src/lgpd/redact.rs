@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{CustomPattern, Finding};
+use super::{CustomPattern, Finding, KindFacts, KindsPresent};
 
 /// Input of `redact`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -41,4 +41,13 @@ pub struct RedactOutput {
     pub content: String,
     /// What was replaced, with offsets into the input `content` and no raw values.
     pub findings: Vec<Finding>,
+    /// What LGPD says of each kind replaced, once per kind, keyed by the findings' `kind`.
+    pub kinds: KindsPresent,
+}
+
+impl RedactOutput {
+    /// The legal facts of `finding`'s kind (every reported kind has them).
+    pub fn facts(&self, finding: &Finding) -> Option<&KindFacts> {
+        self.kinds.get(finding.kind.name())
+    }
 }

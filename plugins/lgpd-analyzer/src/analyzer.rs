@@ -1,15 +1,19 @@
 //! `analyze`: run every recognizer, resolve overlaps, score the risk, advise.
 
+mod wire;
+
+pub(crate) use wire::{findings, kinds};
+
 use medplug_pdk::PluginError;
-use medplug_pdk::lgpd::{AnalyzeInput, AnalyzeOutput, DataCategory, Finding, FindingKind};
+use medplug_pdk::lgpd::{AnalyzeInput, AnalyzeOutput, FindingKind};
 
 use crate::candidate::Candidate;
 use crate::fold::fold_case;
 use crate::scanner::{Cue, scan};
-use crate::text::{Segments, char_ranges};
+use crate::text::Segments;
 use crate::{
-    advice, birth_date, clinical_words, custom, email, mask, names, numbers, registration, resolve,
-    risk, sensitive, term_extent, vocabulary,
+    advice, birth_date, clinical_words, custom, email, names, numbers, registration, resolve, risk,
+    sensitive, term_extent, vocabulary,
 };
 
 /// Finds personal data in `input.content`, scores the risk and says what to do. Fails only on
@@ -21,7 +25,8 @@ pub fn analyze(input: AnalyzeInput) -> Result<AnalyzeOutput, PluginError> {
     let candidates = detect(text, &custom, &segments);
     let risk = risk::assess(text, &candidates, &segments);
     Ok(AnalyzeOutput {
-        findings: to_findings(text, &candidates, input.include_values),
+        findings: findings(text, &candidates, input.include_values),
+        kinds: kinds(&candidates),
         risk_score: risk.score,
         risk_level: risk.level,
         recommendations: advice::recommendations(&candidates, risk.sensitive_tied_to_person),
@@ -90,47 +95,10 @@ pub(crate) fn detect(
     resolve::resolve(found)
 }
 
-/// The wire form of resolved candidates: character offsets, masks, LGPD attributes.
-pub(crate) fn to_findings(
-    text: &str,
-    candidates: &[Candidate],
-    include_values: bool,
-) -> Vec<Finding> {
-    let ranges: Vec<_> = candidates.iter().map(|c| c.start..c.end).collect();
-    candidates
-        .iter()
-        .zip(char_ranges(text, &ranges))
-        .map(|(c, chars)| {
-            let raw = &text[c.start..c.end];
-            Finding {
-                kind: c.kind.clone(),
-                category: c.category,
-                start: chars.start,
-                end: chars.end,
-                masked: mask::mask(&c.kind, raw),
-                value: include_values.then(|| raw.to_owned()),
-                confidence: c.confidence,
-                checksum_valid: c.checksum_valid,
-                legal_basis_required: c.category != DataCategory::Professional,
-                consent_required: c.category != DataCategory::Professional,
-                lgpd_reference: reference(c.category).to_owned(),
-            }
-        })
-        .collect()
-}
-
-fn reference(category: DataCategory) -> &'static str {
-    match category {
-        DataCategory::Personal => "LGPD Art. 5º, I (dado pessoal); Art. 7º",
-        DataCategory::Sensitive => "LGPD Art. 5º, II (dado pessoal sensível); Art. 11",
-        DataCategory::Professional => "LGPD Art. 7º, §4º (dado tornado público)",
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use medplug_pdk::ErrorCode;
-    use medplug_pdk::lgpd::{CustomPattern, Kind, RiskLevel};
+    use medplug_pdk::lgpd::{CustomPattern, DataCategory, Kind, RiskLevel};
 
     use super::*;
 

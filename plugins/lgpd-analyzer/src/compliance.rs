@@ -34,42 +34,48 @@ pub fn analyze_lgpd_compliance(input: ComplianceInput) -> Result<ComplianceOutpu
         compliance_status: report.risk_level,
         recommendations: report
             .recommendations
-            .into_iter()
+            .iter()
             .map(|r| format!("{} ({})", r.text, r.lgpd_reference))
             .collect(),
         validation_forms: report
             .validation_forms
-            .into_iter()
+            .iter()
             .map(|form| ComplianceForm {
-                form_type: form.title,
+                form_type: form.title.clone(),
                 required_consents: form
                     .fields
                     .iter()
                     .filter(|f| f.required && field_type(&f.name) == "checkbox")
                     .map(|f| f.name.clone())
                     .collect(),
-                fields: form.fields.into_iter().map(form_field).collect(),
+                fields: form.fields.iter().map(form_field).collect(),
             })
             .collect(),
     };
-    for finding in report.findings {
-        match finding.category {
+    for finding in &report.findings {
+        let Some(facts) = report.facts(finding) else {
+            continue;
+        };
+        match facts.category {
             DataCategory::Personal => out.detected_pii.push(DetectedPii {
                 data_type: d3_name(&finding.kind).to_owned(),
-                content: finding.masked,
+                content: finding.masked.clone(),
                 confidence: finding.confidence,
-                legal_basis_required: finding.legal_basis_required,
-                consent_required: finding.consent_required,
+                legal_basis_required: facts.legal_basis_required,
+                consent_required: facts.consent_required,
             }),
             DataCategory::Sensitive => out.detected_phi.push(DetectedPhi {
                 data_type: finding.kind.name().to_owned(),
-                content: finding.masked,
+                content: finding.masked.clone(),
                 confidence: finding.confidence,
                 requires_professional_validation: true,
             }),
             DataCategory::Professional => out.professional_data.push(ProfessionalData {
                 data_type: finding.kind.name().to_owned(),
-                value: finding.value.unwrap_or(finding.masked),
+                value: finding
+                    .value
+                    .clone()
+                    .unwrap_or_else(|| finding.masked.clone()),
                 validation_status: UNVERIFIED.to_owned(),
             }),
         }
@@ -96,11 +102,11 @@ fn field_type(name: &str) -> &'static str {
     }
 }
 
-fn form_field(field: FormField) -> ComplianceFormField {
+fn form_field(field: &FormField) -> ComplianceFormField {
     ComplianceFormField {
         field_type: field_type(&field.name).to_owned(),
-        name: field.name,
-        label: field.label,
+        name: field.name.clone(),
+        label: field.label.clone(),
         required: field.required,
     }
 }

@@ -20,6 +20,7 @@ pub struct Compiled {
 }
 
 /// Checks and compiles the patterns; the first bad one is an `invalid_input` error naming it.
+/// Patterns may share a kind, not give it two categories.
 pub fn compile(patterns: &[CustomPattern]) -> Result<Vec<Compiled>, PluginError> {
     patterns
         .iter()
@@ -44,6 +45,16 @@ pub fn compile(patterns: &[CustomPattern]) -> Result<Vec<Compiled>, PluginError>
                 return Err(name(
                     "kind is a built-in kind's name; choose another".to_owned(),
                 ));
+            }
+            // A kind's legal facts are reported once per kind (`kinds`): one category each.
+            if let Some(j) = patterns[..i]
+                .iter()
+                .position(|q| q.kind == p.kind && q.category != p.category)
+            {
+                return Err(name(format!(
+                    "kind is given another category by custom_patterns[{j}]; one kind, one \
+                     category"
+                )));
             }
             let confidence = p.confidence.unwrap_or(DEFAULT_CONFIDENCE);
             if !(0.0..=1.0).contains(&confidence) {
@@ -78,5 +89,42 @@ pub fn find(text: &str, patterns: &[Compiled], out: &mut Vec<Candidate>) {
                 checksum_valid: None,
             });
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use medplug_pdk::ErrorCode;
+    use medplug_pdk::lgpd::DataCategory;
+
+    use super::*;
+
+    fn pattern(kind: &str, category: DataCategory) -> CustomPattern {
+        CustomPattern {
+            kind: kind.to_owned(),
+            category,
+            pattern: "PR-[0-9]+".to_owned(),
+            confidence: None,
+        }
+    }
+
+    #[test]
+    fn a_kind_keeps_one_category() {
+        let same = [
+            pattern("PRONTUARIO", DataCategory::Personal),
+            pattern("PRONTUARIO", DataCategory::Personal),
+        ];
+        assert_eq!(compile(&same).map(|c| c.len()).ok(), Some(2));
+        let two = [
+            pattern("PRONTUARIO", DataCategory::Personal),
+            pattern("PRONTUARIO", DataCategory::Sensitive),
+        ];
+        let err = compile(&two).err().expect("refused");
+        assert_eq!(err.code, ErrorCode::InvalidInput);
+        assert_eq!(
+            err.message,
+            "custom_patterns[1] (kind `PRONTUARIO`, pattern `PR-[0-9]+`): kind is given another \
+             category by custom_patterns[0]; one kind, one category"
+        );
     }
 }

@@ -27,15 +27,26 @@ pub fn mask(kind: &Kind, raw: &str) -> String {
             c.is_alphanumeric()
         }
     };
-    let total = raw.chars().filter(|&c| hidden(c)).count();
-    let keep_from = total.saturating_sub(kept(kind));
-    let mut seen = 0;
+    let keep = kept(kind);
+    // Only the last `keep` hidden characters stay: found from the end, so one pass suffices.
+    let mut keep_from = raw.len();
+    if keep > 0 {
+        let mut left = keep;
+        for (i, c) in raw.char_indices().rev() {
+            if hidden(c) {
+                keep_from = i;
+                left -= 1;
+                if left == 0 {
+                    break;
+                }
+            }
+        }
+    }
     // A hidden character becomes one byte, so the mask is never longer than the value.
     let mut masked = String::with_capacity(raw.len());
-    for c in raw.chars() {
-        if hidden(c) {
-            seen += 1;
-            masked.push(if seen > keep_from { c } else { '*' });
+    for (i, c) in raw.char_indices() {
+        if i < keep_from && hidden(c) {
+            masked.push('*');
         } else {
             masked.push(c);
         }
@@ -69,6 +80,13 @@ mod tests {
         assert_eq!(
             mask(&Kind::Custom("PRONTUARIO".into()), "PR-2024/0042"),
             "**-****/****"
+        );
+        // Letters beyond ASCII are hidden one byte each; fewer characters than kept stay as is.
+        assert_eq!(m(FindingKind::PatientName, "Conceição Aç"), "********* **");
+        assert_eq!(m(FindingKind::Cpf, "5-"), "5-");
+        assert_eq!(
+            m(FindingKind::Cns, "898 0012 3456 7896"),
+            "*** **** **** ***6"
         );
     }
 }

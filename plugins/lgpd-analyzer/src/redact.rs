@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use medplug_pdk::PluginError;
 use medplug_pdk::lgpd::{FindingKind, Kind, RedactInput, RedactMode, RedactOutput};
 
-use crate::analyzer::{detect, to_findings};
+use crate::analyzer::{detect, findings, kinds};
 use crate::text::{Segments, value_key};
 use crate::{custom, mask};
 
@@ -35,7 +35,8 @@ pub fn redact(input: RedactInput) -> Result<RedactOutput, PluginError> {
     out.push_str(&text[copied..]);
     Ok(RedactOutput {
         content: out,
-        findings: to_findings(text, &candidates, false),
+        findings: findings(text, &candidates, false),
+        kinds: kinds(&candidates),
     })
 }
 

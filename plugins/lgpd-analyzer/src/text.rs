@@ -55,10 +55,18 @@ pub fn char_at(text: &str, at: usize) -> Option<char> {
 /// The identity of a value: its letters and digits, lower-cased. Two spellings of one value
 /// (`529.982.247-25` and `52998224725`, `MARIA` and `Maria`) have one key.
 pub fn value_key(raw: &str) -> String {
-    raw.chars()
-        .filter(|c| c.is_alphanumeric())
-        .flat_map(char::to_lowercase)
-        .collect()
+    let mut key = String::with_capacity(raw.len());
+    for c in raw.chars() {
+        // ASCII first: identifiers, contacts and most names need no Unicode table.
+        if c.is_ascii() {
+            if c.is_ascii_alphanumeric() {
+                key.push(c.to_ascii_lowercase());
+            }
+        } else if c.is_alphanumeric() {
+            key.extend(c.to_lowercase());
+        }
+    }
+    key
 }
 
 /// Up to `chars` characters before byte `at`, lower-cased.
@@ -189,6 +197,13 @@ mod tests {
             "dois três\nquatro"
         );
         assert_eq!(&text[Segments::new(text).paragraph(1)], "um");
+    }
+
+    #[test]
+    fn value_keys_fold_case_and_drop_punctuation() {
+        assert_eq!(value_key("529.982.247-25"), "52998224725");
+        assert_eq!(value_key("MARIA da CONCEIÇÃO"), "mariadaconceição");
+        assert_eq!(value_key("Ana-Lúcia D'Ávila"), "analúciadávila");
     }
 
     #[test]
