@@ -94,66 +94,66 @@ static INDIVIDUAL: LazyLock<Regex> = LazyLock::new(|| {
     .expect("valid regex")
 });
 
-/// Words the disease and procedure endings catch that name neither.
+/// Words the disease and procedure endings catch that name neither, sorted (binary search).
 const NOT_CLINICAL: [&str; 58] = [
-    "limite",
-    "limites",
-    "convite",
-    "apetite",
-    "leite",
-    "noite",
-    "noites",
-    "site",
-    "sites",
-    "elite",
-    "palpite",
-    "permite",
-    "admite",
-    "emite",
-    "evite",
-    "transmite",
-    "repete",
+    "academia",
     "acredite",
+    "admite",
+    "altruísmo",
+    "anatomia",
+    "apetite",
+    "aroma",
+    "axioma",
+    "close",
+    "comparecimento",
+    "convite",
+    "cristianismo",
+    "diagnose",
+    "diploma",
     "dose",
     "doses",
-    "glicose",
-    "lactose",
-    "frutose",
-    "pose",
-    "close",
-    "academia",
+    "egoísmo",
+    "elite",
+    "emite",
+    "enfoque",
     "epidemia",
-    "pandemia",
-    "nostalgia",
-    "anatomia",
-    "sintoma",
-    "sintomas",
-    "diploma",
-    "programa",
-    "programas",
-    "aroma",
-    "idioma",
-    "soma",
-    "axioma",
-    "plataforma",
+    "evite",
+    "feminismo",
     "forma",
+    "frutose",
+    "glicose",
+    "hipnose",
+    "idioma",
+    "jornalismo",
+    "lactose",
+    "leite",
+    "limite",
+    "limites",
+    "mecanismo",
+    "noite",
+    "noites",
     "norma",
     "normas",
-    "turismo",
-    "mecanismo",
+    "nostalgia",
     "organismo",
-    "jornalismo",
-    "comparecimento",
     "otimismo",
-    "egoísmo",
-    "altruísmo",
-    "feminismo",
-    "voluntarismo",
-    "cristianismo",
+    "palpite",
+    "pandemia",
+    "permite",
+    "plataforma",
+    "pose",
     "prognose",
-    "diagnose",
-    "hipnose",
-    "enfoque",
+    "programa",
+    "programas",
+    "repete",
+    "sintoma",
+    "sintomas",
+    "site",
+    "sites",
+    "soma",
+    "transmite",
+    "turismo",
+    "voluntarismo",
 ];
 
 /// Subjects that make a sentence about a group, not one person ("pacientes com diabetes").
@@ -260,7 +260,7 @@ impl<'a> Anchors<'a> {
     pub fn read(&mut self, text: &str, kind: FindingKind, span: Range<usize>) -> Option<Candidate> {
         let span = without_trailing_function_word(self.folded, span);
         let term = &self.folded[span.clone()];
-        if NOT_CLINICAL.contains(&term) {
+        if NOT_CLINICAL.binary_search(&term).is_ok() {
             return None;
         }
         // Abbreviations that are also words count only in capitals: "LOTE" is an exam finding,
@@ -354,14 +354,16 @@ const HYPOTHETICAL_REACH: usize = 160;
 fn hypothetical_cues(sentence: &str) -> Vec<Range<usize>> {
     let edge = |c: Option<char>| !c.is_some_and(char::is_alphanumeric);
     let mut cues = Vec::new();
-    for (at, byte) in sentence.bytes().enumerate() {
-        if !HYPOTHETICAL_FIRST_BYTES.contains(&byte)
-            || !sentence.is_char_boundary(at)
-            || !edge(sentence[..at].chars().next_back())
-        {
+    let bytes = sentence.as_bytes();
+    for (at, &byte) in bytes.iter().enumerate() {
+        // A cue starts a word: after a space or punctuation (a non-ASCII byte before it is part
+        // of a letter, or of a dash or quote, which no cue follows in practice).
+        let after_edge =
+            at == 0 || (bytes[at - 1] < 0x80 && !bytes[at - 1].is_ascii_alphanumeric());
+        if !HYPOTHETICAL_FIRST_BYTES.contains(&byte) || !after_edge {
             continue;
         }
-        for cue in HYPOTHETICAL {
+        for cue in HYPOTHETICAL.iter().filter(|cue| cue.as_bytes()[0] == byte) {
             let end = at + cue.len();
             if sentence[at..].starts_with(cue) && edge(sentence[end..].chars().next()) {
                 cues.push(at..end);
@@ -394,6 +396,10 @@ fn is_hypothetical(before: &str) -> bool {
 /// its colon.
 fn is_heading(text: &str, span: &Range<usize>) -> bool {
     const SHORT_LINE: usize = 80;
+    // A heading is in capitals: a term with a lower-case letter is in none.
+    if text[span.clone()].chars().any(char::is_lowercase) {
+        return false;
+    }
     // Only the bytes just before and after the term can belong to a short line: bounded, so
     // that a text without line breaks stays linear.
     let from = text.floor_char_boundary(span.start.saturating_sub(SHORT_LINE + 1));
@@ -429,6 +435,15 @@ fn without_trailing_function_word(folded: &str, span: Range<usize>) -> Range<usi
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_exceptions_are_sorted_for_binary_search() {
+        assert!(NOT_CLINICAL.is_sorted());
+        assert_eq!(
+            NOT_CLINICAL.binary_search(&"glicose"),
+            Ok(NOT_CLINICAL.iter().position(|w| *w == "glicose").unwrap())
+        );
+    }
 
     #[test]
     fn warnings_risks_and_side_effects_are_hypothetical() {

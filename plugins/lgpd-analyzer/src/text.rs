@@ -37,9 +37,18 @@ pub fn is_function_word(word: &str) -> bool {
     FUNCTION_WORDS.iter().any(|w| w.eq_ignore_ascii_case(word))
 }
 
-/// A character that continues a word.
+/// A character that continues a word: alphanumeric in Unicode's sense, or `_`. Latin-1, which
+/// is nearly all of Portuguese text, is answered without Unicode's tables.
 pub fn is_word_char(c: char) -> bool {
-    c.is_alphanumeric() || c == '_'
+    match c {
+        '0'..='9' | 'a'..='z' | 'A'..='Z' | '_' => true,
+        // Latin-1's letters and numbers (Unicode L* and N*): ª µ º, À–Ö, Ø–ö, ø–ÿ, ² ³ ¹ ¼ ½ ¾.
+        'ª' | 'µ' | 'º' | 'À'..='Ö' | 'Ø'..='ö' | 'ø'..='ÿ' | '²' | '³' | '¹' | '¼'..='¾' => {
+            true
+        }
+        '\0'..='\u{ff}' => false,
+        _ => c.is_alphanumeric(),
+    }
 }
 
 /// The character before byte `at`, if any.
@@ -172,6 +181,19 @@ pub fn char_ranges(text: &str, ranges: &[Range<usize>]) -> Vec<Range<usize>> {
             start..advance(r.end)
         })
         .collect()
+}
+
+#[cfg(test)]
+mod latin1_tests {
+    use super::is_word_char;
+
+    #[test]
+    fn latin1_word_characters_agree_with_unicode() {
+        for c in '\0'..='\u{ff}' {
+            assert_eq!(is_word_char(c), c.is_alphanumeric() || c == '_', "{c:?}");
+        }
+        assert!(is_word_char('ł') && !is_word_char('—'));
+    }
 }
 
 #[cfg(test)]

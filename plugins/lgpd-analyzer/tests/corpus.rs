@@ -280,7 +280,7 @@ const BLIND_STYLES: [&str; 6] = [
 /// built without reading this set's errors.
 ///
 /// These are not targets. Issue #20's goals are HEALTH_DATA recall ≥ 0.85 and precision ≥ 0.90
-/// on this set; precision is met (0.909), recall is not (0.765). The counts are asserted exactly so that any change to the
+/// on this set; precision is met (0.908), recall is not (0.765). The counts are asserted exactly so that any change to the
 /// analyzer shows up on the blind set; when a change moves them, update this table in the same
 /// commit and say why — never by relabelling the set or by reading which entities it misses.
 const BLIND_BASELINE: &[(&str, usize, usize, usize)] = &[
@@ -296,8 +296,8 @@ const BLIND_BASELINE: &[(&str, usize, usize, usize)] = &[
     ("EMAIL", 8, 0, 0),
     ("ETHNICITY", 6, 1, 1),
     ("GENETIC", 0, 0, 3),
-    // Precision 0.909, recall 0.765: issue #20 asks ≥ 0.90 and ≥ 0.85.
-    ("HEALTH_DATA", 541, 54, 166),
+    // Precision 0.908, recall 0.765: issue #20 asks ≥ 0.90 and ≥ 0.85.
+    ("HEALTH_DATA", 541, 55, 166),
     ("PATIENT_NAME", 63, 1, 14),
     ("PHONE", 33, 0, 0),
     ("POLITICAL_OPINION", 0, 0, 1),

@@ -80,7 +80,10 @@ impl WordHash {
 }
 
 /// The first word of a key: up to its first space.
-#[allow(dead_code, reason = "build.rs builds the filter; the module hashes text as it reads it")]
+#[allow(
+    dead_code,
+    reason = "build.rs builds the filter; the module hashes text as it reads it"
+)]
 pub fn first_word(key: &[u8]) -> &[u8] {
     key.split(|&b| b == b' ').next().unwrap_or(key)
 }
