@@ -95,6 +95,43 @@ const RESULT_LABELS: &[&str] = &[
     "Gleason",
     "BI-RADS",
     "Balanço",
+    // Vital signs and anthropometry as nursing notes abbreviate them; the hemogram's indices
+    // (SBPC/ML); obstetric ultrasound biometry and fetal heart rate (Hadlock 1984; Caderneta da
+    // Gestante); ejection fraction and filtration rate.
+    "T",
+    "PAS",
+    "PAD",
+    "BCF",
+    "Altura",
+    "Estatura",
+    "SC",
+    "PC",
+    "VCM",
+    "HCM",
+    "CHCM",
+    "RDW",
+    "Hemácias",
+    "Neutrófilos",
+    "Linfócitos",
+    "Ferritina",
+    "Troponina",
+    "Albumina",
+    "Bilirrubina",
+    "DBP",
+    "CC",
+    "CA",
+    "CF",
+    "ILA",
+    "FEVE",
+    "TFG",
+    "TFGe",
+    "Dextro",
+    // Obstetric record (Caderneta da Gestante): last menstrual period, gestational age, birth
+    // weight; melanoma thickness (Breslow 1970).
+    "DUM",
+    "IG",
+    "PN",
+    "Breslow",
 ];
 
 /// Units of laboratory results.
@@ -116,6 +153,24 @@ const LAB_UNITS: Units = Units::new(&[
     "celulas/mm³",
     "cópias/mL",
     "copias/mL",
+    "fL",
+    "pg",
+    "ng/L",
+    "U/mL",
+    "mg/L",
+    "g/L",
+    "µg/dL",
+    "mcg/dL",
+    "mL/min/1,73m²",
+    "mL/min/1,73 m²",
+    "mL/min",
+    "mil/mm³",
+    "/µL",
+]);
+/// Units of vital signs and measurements, read only after a result label ("BCF 142 bpm",
+/// "T 36,6 °C", "DBP 68 mm"): alone, a length or a temperature is about anything.
+const MEASURE_UNITS: Units = Units::new(&[
+    "mmHg", "bpm", "irpm", "ipm", "rpm", "°C", "ºC", "cm", "mm", "m²", "m", "kg", "g",
 ]);
 /// Readings of a test or a sign.
 const READINGS: [&str; 7] = [
@@ -288,7 +343,7 @@ fn is_result_label(word: &str) -> bool {
         sorted
     });
     let first = word.as_bytes()[0];
-    word.len() <= 11
+    word.len() <= 13
         && (first.is_ascii_uppercase() || matches!(first, b'c' | b'g' | b'u'))
         && SORTED.binary_search(&word).is_ok()
 }
@@ -427,6 +482,7 @@ fn value_after(text: &str, at: usize) -> Option<usize> {
     }
     Some(
         unit_after(text, i, &LAB_UNITS)
+            .or_else(|| unit_after(text, i, &MEASURE_UNITS))
             .or_else(|| unit_after(text, i, &DOSE_UNITS))
             .unwrap_or(i),
     )

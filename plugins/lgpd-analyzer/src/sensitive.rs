@@ -55,6 +55,9 @@ pub const LEXICON: [(FindingKind, &str); 5] = [
             // Signs and care with a complement (semiology; CFO odontogram).
             r"dor(?: tor[áa]cica| abdominal| lombar| de cabe[çc]a| no peito| em [a-zà-úç]+(?: [a-zà-úç]+){0,2})?|edema de [a-zà-úç]+|sangramento [a-zà-úç]+|[úu]lcera [a-zà-úç]+|prote[íi]n[úu]ria [0-9]\+|pecs,? fase [iv]+|",
             r"bi[óo]psia [a-zà-úç]+|curativo com [a-zà-úç]+|dreno de [a-zà-úç]+|o2 por cateter(?: nasal)?(?: [0-9]+ ?l/min)?|restaura[çc][ãa]o [0-9]{2}(?:-[a-z]{1,3})?|",
+            // Tumour stage: TNM (AJCC/UICC, 8th edition) with its prefix or with N, and the
+            // stage group.
+            r"[cpy]t[0-4x](?:is)?[a-d]?(?:n[0-3x][a-c]?)?(?:m[01x])?|t[0-4x][a-d]?n[0-3x][a-c]?(?:m[01x])?|est[áa](?:dio|gio) (?:[0-4]|iv|i{1,3})[a-c]?|",
             r"dispneia aos? [a-zà-úç]+ esfor[çc]os|bi-rads [0-9][a-c]?|gleason [0-9+=]+|ki-67 [0-9]+ ?%|pasi [0-9]+|parestesia em [a-zà-úç]+|gengivite [a-zà-úç]+|periodontite [a-zà-úç]+ [iv]+",
             r")"
         ),
@@ -248,7 +251,10 @@ impl<'a> Anchors<'a> {
             return (*generic, *individual);
         }
         let words = &self.folded[sentence.clone()];
-        let verdict = (GENERIC.is_match(words), INDIVIDUAL.is_match(words));
+        let verdict = (
+            GENERIC.is_match(without_parentheticals(words).as_ref()),
+            INDIVIDUAL.is_match(words),
+        );
         self.last_sentence = Some((sentence.clone(), verdict.0, verdict.1));
         verdict
     }
@@ -421,6 +427,25 @@ fn is_heading(text: &str, span: &Range<usize>) -> bool {
         && !line.chars().any(char::is_lowercase)
 }
 
+/// `sentence` without what stands in parentheses: an aside about a group ("meta PAS < 180 (…)
+/// de pacientes não trombolisados") does not make the sentence around it about one.
+fn without_parentheticals(sentence: &str) -> std::borrow::Cow<'_, str> {
+    if !sentence.contains('(') {
+        return sentence.into();
+    }
+    let mut kept = String::with_capacity(sentence.len());
+    let mut depth = 0usize;
+    for c in sentence.chars() {
+        match c {
+            '(' => depth += 1,
+            ')' if depth > 0 => depth -= 1,
+            _ if depth == 0 => kept.push(c),
+            _ => {}
+        }
+    }
+    kept.into()
+}
+
 /// `span` without a trailing function word ("trombose e" → "trombose"): a head's one-word
 /// complement (`dor em <word>`, `crise <word>`) must not take the conjunction or article after
 /// it. `folded` is the case-folded text.
@@ -435,6 +460,17 @@ fn without_trailing_function_word(folded: &str, span: Range<usize>) -> Range<usi
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_aside_about_a_group_leaves_the_sentence_about_the_person() {
+        assert_eq!(
+            without_parentheticals(
+                "pa 158x92 mmhg, mantida conduta (meta de pacientes (adultos)) às 22h"
+            ),
+            "pa 158x92 mmhg, mantida conduta  às 22h"
+        );
+        assert_eq!(without_parentheticals("sem parênteses"), "sem parênteses");
+    }
 
     #[test]
     fn the_exceptions_are_sorted_for_binary_search() {

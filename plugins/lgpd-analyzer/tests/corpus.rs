@@ -93,7 +93,7 @@ impl Tally {
 ///
 /// Issue #3 asks ≥ 0.99 for identifiers with check digits (met) and ≥ 0.90 for names, dates and
 /// sensitive categories; issue #20 ≥ 0.92 for HEALTH_DATA. HEALTH_DATA does not reach them: with
-/// the broad vocabulary (issue #20) it measures 0.872 / 0.909 (0.894 / 0.872 with the hand
+/// the broad vocabulary (issue #20) it measures 0.867 / 0.913 (0.894 / 0.872 with the hand
 /// lexicon alone); its floor sits a little under the measured figures, so a regression fails
 /// here while the gap stays visible in the printed table.
 fn bar(kind: FindingKind) -> (f64, f64) {
@@ -235,7 +235,7 @@ fn precision_and_recall_per_kind_reach_their_bars() -> Result<()> {
 
 /// Regression floors for the held-out documents: each is the (precision, recall) measured
 /// minus 0.05, rounded down to a multiple of 0.05. These are not targets: HEALTH_DATA recall
-/// (0.754 with issue #20's vocabulary, 0.573 before) and SEXUAL_LIFE (0.333 / 0.200) are under
+/// (0.772 with issue #20's vocabulary, 0.573 before) and SEXUAL_LIFE (0.333 / 0.200) are under
 /// issue #3's 0.90.
 fn held_out_bar(kind: FindingKind) -> (f64, f64) {
     use FindingKind as K;
@@ -263,6 +263,34 @@ fn held_out_figures() -> Result<()> {
     meets(&tallies, held_out_bar)
 }
 
+/// Precision and recall per kind on `tests/corpus/lgpd-analyzer/development/`: 18 documents in
+/// the blind set's six styles, written and labelled for issue #20 without reading the
+/// vocabulary, then used to tune it (its errors are listed). Floors as for the held-out set.
+#[test]
+fn development_figures() -> Result<()> {
+    let (tallies, documents) = score("development", Errors::List)?;
+    ensure!(
+        documents >= 18,
+        "the development set has {documents} documents"
+    );
+    meets(&tallies, development_bar)
+}
+
+/// Regression floors for the development documents: the (precision, recall) measured minus
+/// 0.05, rounded down to a multiple of 0.05.
+fn development_bar(kind: FindingKind) -> (f64, f64) {
+    use FindingKind as K;
+    match kind {
+        // Measured 0.867 / 0.772.
+        K::HealthData => (0.80, 0.70),
+        K::PatientName => (0.85, 0.75),
+        K::Religion => (0.70, 0.95),
+        K::Ethnicity => (0.95, 0.60),
+        K::Rg | K::SexualLife => (0.45, 0.45),
+        _ => (0.95, 0.95),
+    }
+}
+
 /// The six styles issue #20 asks the blind set to cover; a document's style is the part of its
 /// name after `bNN-` that starts with one of these.
 const BLIND_STYLES: [&str; 6] = [
@@ -280,7 +308,7 @@ const BLIND_STYLES: [&str; 6] = [
 /// built without reading this set's errors.
 ///
 /// These are not targets. Issue #20's goals are HEALTH_DATA recall ≥ 0.85 and precision ≥ 0.90
-/// on this set; precision is met (0.908), recall is not (0.765). The counts are asserted exactly so that any change to the
+/// on this set; precision is met (0.906), recall is not (0.789). The counts are asserted exactly so that any change to the
 /// analyzer shows up on the blind set; when a change moves them, update this table in the same
 /// commit and say why — never by relabelling the set or by reading which entities it misses.
 const BLIND_BASELINE: &[(&str, usize, usize, usize)] = &[
@@ -296,8 +324,8 @@ const BLIND_BASELINE: &[(&str, usize, usize, usize)] = &[
     ("EMAIL", 8, 0, 0),
     ("ETHNICITY", 6, 1, 1),
     ("GENETIC", 0, 0, 3),
-    // Precision 0.908, recall 0.765: issue #20 asks ≥ 0.90 and ≥ 0.85.
-    ("HEALTH_DATA", 541, 55, 166),
+    // Precision 0.906, recall 0.789: issue #20 asks ≥ 0.90 and ≥ 0.85.
+    ("HEALTH_DATA", 558, 58, 149),
     ("PATIENT_NAME", 63, 1, 14),
     ("PHONE", 33, 0, 0),
     ("POLITICAL_OPINION", 0, 0, 1),
