@@ -76,6 +76,30 @@ pub(crate) enum Cue {
     Degree,
     /// The field a ranking is claimed in ("do Brasil", "da cidade", "in Latin America").
     Place,
+    /// A relapse or a miss ("volta", "come back", "passa despercebido"): denied by a negation
+    /// just before it ("não volta", "never comes back", "nenhum caso passa despercebido"), an
+    /// absolute promise (`promises.rs`).
+    Lapse,
+    /// A harm ("hurt", "machucar", "dar errado"): denied by "nada", "nothing", "never", a
+    /// promise that nothing can go wrong (`promises.rs`).
+    Harm,
+    /// An absence of a procedure's discomforts ("sem cortes", "sem dor", "no downtime"): two
+    /// together, a promise of a procedure without risk (`promises.rs`).
+    Absence,
+    /// How long a result lasts ("pro resto da vida", "for years"): with a result, a guarantee.
+    Permanence,
+    /// A denial that rivals exist ("ninguém", "nobody", "none of"): with a comparison after it
+    /// ("como", "like", "came close", "com o nosso"), a superlative (`promises.rs`).
+    Rival,
+    /// A natural origin ("natural", "plant-derived", "fitoterápico"): offered as the reason a
+    /// product is safe, the ANVISA safety claim.
+    NaturalOrigin,
+    /// A result told to the reader as certain ("você vai", "you will", "you'll"): with an
+    /// effect, a guarantee.
+    Certainty,
+    /// An attribution ("segundo a", "according to"): followed by a capitalised name ("segundo a
+    /// SBEM", "according to NICE guidance"), an identifiable source.
+    Attribution,
     /// A fixed phrase whose words are not cues ("não melanoma", "se você não", "free of"):
     /// cues inside it are set aside.
     Idiom,

@@ -287,8 +287,92 @@ pub(crate) const CUES: &[(&str, Cue)] = &[
     ("never _ again", GUARANTEE), ("never _ _ again", GUARANTEE), ("never _ _ _ again", GUARANTEE), ("leaves", ResultPromise), ("leave looking", ResultPromise),
     ("on the house", Lure), ("hormone*", Product), ("hormonal", Product), ("approve", Approval), ("recommend us", Approval), ("before they re gone", Lure), ("most requested", Superlative), ("ozone layer", Idiom), ("definitive diagnosis", Idiom),
     ("will work for you", TestimonialPromise),
+    // Promises a negation makes with what follows it (`promises::absolutes`).
+    ("come back", Lapse), ("comes back", Lapse), ("coming back", Lapse), ("grow back", Lapse),
+    ("grows back", Lapse), ("return", Lapse), ("returns", Lapse), ("recur*", Lapse),
+    ("falls out", Lapse), ("fall out", Lapse), ("slips through", Lapse), ("goes undetected", Lapse),
+    ("go undetected", Lapse), ("goes unnoticed", Lapse), ("gets missed", Lapse),
+    ("hurt", Harm), ("hurts", Harm), ("harm", Harm), ("harms", Harm), ("go wrong", Harm),
+    ("goes wrong", Harm), ("nobody", Rival), ("no one", Rival), ("none of", Rival),
+    ("no other", Rival),
+    // Absences of a procedure's discomforts.
+    ("no cuts", Absence), ("no cutting", Absence), ("no incision*", Absence), ("no pain", Absence),
+    ("painless", Absence), ("no needle*", Absence), ("no surgery", Absence),
+    ("no downtime", Absence), ("zero downtime", Absence), ("no recovery", Absence),
+    ("no bruising", Absence), ("no swelling", Absence), ("no scars", Absence),
+    ("no scarring", Absence), ("zero pain", Absence), ("zero sensitivity", Absence),
+    ("zero swelling", Absence), ("zero bruising", Absence),
+    ("zero _", GUARANTEE), ("zero sugar", Idiom), ("zero calorie*", Idiom), ("zero alcohol", Idiom),
+    // How long a result lasts.
+    ("for life", Permanence), ("for years", Permanence), ("lifelong", Permanence),
+    ("for the rest of your life", Permanence), ("all year", Permanence),
+    ("all summer", Permanence), ("lifetime", Permanence), ("yours for life", GUARANTEE),
+    ("hollywood", ResultPromise), ("red carpet", ResultPromise), ("celebrity", ResultPromise),
+    ("a new person", ResultPromise), ("new you", ResultPromise), ("wake up with", ResultPromise),
+    ("always wanted", GUARANTEE), ("always dreamed", GUARANTEE),
+    // Cure by the root.
+    ("fix* the root", CURE), ("treat* the root", CURE), ("address* the root", CURE),
+    ("knock* out", CURE), ("flush* out", EFFICACY), ("flush*", EFFICACY), ("recharge*", EFFICACY),
+    ("sharpen*", EFFICACY), ("anti aging", EFFICACY),
+    // Natural origin as proof of safety, and softness as safety.
+    ("natural", NaturalOrigin), ("plant derived", NaturalOrigin), ("plant based", NaturalOrigin),
+    ("herbal", NaturalOrigin), ("organic", NaturalOrigin), ("gentle*", SAFETY),
+    ("safer", SAFETY),
+    // More rankings.
+    ("than any", Superlative), ("than anyone", Superlative), ("the most important", Idiom),
+    ("most important", Idiom), ("the most serious", Idiom), ("most frequent", Idiom),
+    // Scarcity.
+    ("first <n> to", Lure), ("first <n> who", Lure), ("first <n> clients", Lure),
+    ("first <n> patients", Lure), ("first <n> people", Lure), ("first <n> customers", Lure),
+    // Selling a prescription medicine.
+    ("whatsapp", PurchaseUrge), ("we ship", PurchaseUrge), ("shipping", PurchaseUrge),
+    ("delivered", PurchaseUrge),
+    // Showing off a patient's result.
+    ("how it turned out", BeforeAfter), ("patient s result*", BeforeAfter),
+    ("no filter", Showcase), ("nofilter", Showcase), ("carousel", Showcase),
+    ("couldn t believe", Sensational), ("can t believe", Sensational),
+    ("and counting", Approval), ("happy faces", Approval), ("happy smiles", Approval),
+    // More techniques without recognition, by family.
+    ("nad", Unrecognised), ("glutathione", Unrecognised), ("exosome*", Unrecognised),
+    ("hormone pellet*", Unrecognised), ("pellet therapy", Unrecognised),
+    ("hormone implant*", Unrecognised), ("energy healing", Unrecognised),
+    ("energy field*", Unrecognised), ("frequency therap*", Unrecognised),
+    ("hair analysis", Unrecognised), ("hair mineral", Unrecognised), ("ionic", Unrecognised),
+    ("colon hydrotherapy", Unrecognised), ("colonic*", Unrecognised),
+    ("colon cleans*", Unrecognised), ("ozone", Unrecognised),
+    // A patient's own account: the first person.
+    ("according to", Attribution), ("i", FirstPerson), ("i m", FirstPerson), ("i ve", FirstPerson),
+    ("work for yours", TestimonialPromise), ("ll work for", TestimonialPromise),
+    ("will work for", TestimonialPromise), ("trust me", TestimonialPromise), ("my", FirstPerson),
+    ("every client", Universal), ("every customer", Universal), ("each client", Universal),
+    ("each patient", Universal), ("after <q> visit*", TimeBox),
+    // A result told to the reader as certain.
+    ("you will", Certainty), ("you ll", Certainty), ("you re going to", Certainty),
+    ("will leave you", Certainty), ("will have you", Certainty),
+    // More reassurance, harms and certainty words.
+    ("no danger", SafetyPromise), ("zero danger", SafetyPromise), ("nothing to fear", SafetyPromise),
+    ("damage*", Harm), ("foolproof", GUARANTEE), ("fool proof", GUARANTEE), ("sure fire", GUARANTEE),
+    ("fail safe", GUARANTEE), ("can t fail", GUARANTEE), ("ever need", GUARANTEE),
+    ("in every case", Universal), ("in all cases", Universal), ("highest", Degree),
+    ("greatest", Degree),
+    // A first-person account of a result.
+    ("i got rid", FirstPerson), ("i finally", FirstPerson), ("changed my life", FirstPerson),
+    ("cured my", FirstPerson), ("fixed my", FirstPerson), ("i ve lost", FirstPerson),
+    // Showing off: hashtags and framing.
+    ("# result*", Showcase), ("# transformation*", Showcase), ("# glowup", Showcase),
+    ("see the difference", Showcase), ("no photoshop", Showcase), ("real patient", Showcase),
+    ("speak for themselves", Showcase), ("wow", Showcase), ("unreal", Sensational),
+    ("insane", Sensational),
+    // More techniques without recognition.
+    ("reiki", Unrecognised), ("biofield", Unrecognised), ("live blood", Unrecognised),
+    ("rife", Unrecognised), ("bpc", Unrecognised), ("igg food", Unrecognised),
+    ("chromotherapy", Unrecognised), ("ilib", Unrecognised),
+    // Vouching with one's word, an end to a threat, awards, relapses told in the past, drips.
+    ("you have my word", GUARANTEE), ("take my word", GUARANTEE),
+    ("no longer a threat", CURE), ("no longer a problem", CURE), ("award winning", Superlative),
+    ("most awarded", Superlative), ("returned", Lapse), ("came back", Lapse),
+    ("drip bar", Unrecognised), ("myers", Unrecognised),
 ];
-
 /// Function words that tell English from Portuguese.
 pub(crate) const FUNCTION_WORDS: &[&str] = &[
     "the", "and", "of", "to", "is", "with", "for", "your", "are", "in", "that", "it", "this",

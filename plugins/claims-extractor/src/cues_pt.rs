@@ -9,7 +9,11 @@
 //! presenting a technique without scientific recognition as established. The lists after
 //! "Wording of captions, messages and press releases" were added for issue 20 by family
 //! (certainty, cure, rank, offer, safety, medicines, showcase, unrecognised techniques), in
-//! the informal register those styles use; `promises.rs` combines some of their cues.
+//! the informal register those styles use; `promises.rs` combines some of their cues. The
+//! second round's lists (after "Promises a negation makes") are parts of constructions rather
+//! than whole phrases: relapses, harms and rivals a negation denies, absences of discomfort,
+//! how long a result lasts, certainty told to the reader, the first person, attributions, and
+//! unrecognised techniques by family.
 
 use medplug_pdk::claims::EvidenceKind as Ev;
 
@@ -421,8 +425,116 @@ pub(crate) const CUES: &[(&str, Cue)] = &[
     ("sai daqui", ResultPromise), ("saem daqui", ResultPromise), ("hormoni*", Product),
     ("hormonal", Product), ("modulacao hormonal", Unrecognised),
     ("vai ser igual", TestimonialPromise), ("com voce tambem", TestimonialPromise),
+    // Promises a negation makes with what follows it (`promises::absolutes`): a relapse or a
+    // miss denied ("não volta", "não cai mais", "nenhum caso passa despercebido"), a harm
+    // denied by "nada"/"nunca" ("nada pode dar errado"), rivals denied ("ninguém … como").
+    ("volta", Lapse), ("voltam", Lapse), ("voltar", Lapse), ("voltou", Lapse),
+    ("retorna*", Lapse), ("reaparec*", Lapse), ("aparec* de novo", Lapse),
+    ("aparec* novamente", Lapse), ("cai mais", Lapse), ("caem mais", Lapse),
+    ("passa despercebid*", Lapse), ("passam despercebid*", Lapse), ("escapa", Lapse),
+    ("escapam", Lapse), ("machuca*", Harm), ("dar errado", Harm), ("da errado", Harm),
+    ("faz mal", Harm), ("fazer mal", Harm), ("prejudic*", Harm), ("sequela*", Harm), ("ninguem", Rival),
+    ("nenhum outro", Rival), ("nenhuma outra", Rival), ("nenhum dos", Rival),
+    // Absences of a procedure's discomforts: two together promise a procedure without risk.
+    ("sem corte*", Absence), ("sem dor", Absence), ("sem agulha*", Absence),
+    ("sem cirurgia", Absence), ("sem anestesia", Absence), ("sem pos operatorio", Absence),
+    ("sem repouso", Absence), ("sem cicatriz*", Absence), ("sem inchaco", Absence),
+    ("sem roxo*", Absence), ("sem hematoma*", Absence), ("sem afastamento", Absence),
+    ("sem internacao", Absence), ("indolor", Absence), ("zero dor", Absence),
+    ("zero inchaco", Absence), ("zero roxo*", Absence), ("zero cicatriz*", Absence),
+    ("sem sequela*", SafetyPromise), ("nenhuma sequela", SafetyPromise),
+    ("nao deixa sequela*", SafetyPromise),
+    // "Zero" before what a treatment takes away ("zero fome, zero ansiedade"): a certain
+    // result; not before what a food lacks.
+    ("zero _", GUARANTEE), ("zero acucar", Idiom), ("zero lactose", Idiom), ("zero gluten", Idiom),
+    ("zero alcool", Idiom), ("zero calori*", Idiom), ("efeito sanfona", Idiom),
+    ("taxa zero", Idiom), ("juros zero", Idiom),
+    // How long a result lasts: with a result, a guarantee. Looks promised as a standard.
+    ("pro resto da vida", Permanence), ("para o resto da vida", Permanence),
+    ("pra vida toda", Permanence), ("para a vida toda", Permanence), ("a vida toda", Permanence),
+    ("a vida inteira", Permanence), ("o verao inteiro", Permanence), ("o verao todo", Permanence),
+    ("o ano inteiro", Permanence), ("o ano todo", Permanence), ("duram anos", Permanence),
+    ("dura anos", Permanence), ("por anos", Permanence),
+    ("de revista", ResultPromise), ("de cinema", ResultPromise), ("de famosa", ResultPromise),
+    ("de novela", ResultPromise), ("de blogueira", ResultPromise), ("hollywood", ResultPromise),
+    ("outra mulher", ResultPromise), ("outra pessoa", ResultPromise), ("outro homem", ResultPromise),
+    ("nova mulher", ResultPromise), ("sempre sonhou", GUARANTEE), ("sempre quis", GUARANTEE),
+    ("sempre sonhei", GUARANTEE),
+    // Cure by an end or a root: "a calvície tem fim", "trata a causa, não o sintoma".
+    ("tem fim", CURE), ("ter fim", CURE), ("trata* a raiz", CURE), ("resolve* a causa", CURE),
+    ("resolve* a raiz", CURE), ("ataca* a raiz", CURE), ("desintoxic*", EFFICACY), ("turbin*", EFFICACY),
+    ("anti idade", EFFICACY), ("antienvelhecimento", EFFICACY), ("volta a nascer", EFFICACY),
+    // Natural origin as proof of safety, and softness as safety.
+    ("natural", NaturalOrigin), ("naturais", NaturalOrigin), ("fitoterapic*", NaturalOrigin),
+    ("de origem vegetal", NaturalOrigin), ("a base de plantas", NaturalOrigin),
+    ("suave", SAFETY), ("suaves", SAFETY), ("delicad*", SAFETY),
+    // More rankings: "mais que qualquer outro", "o mais disputado".
+    ("que qualquer outr*", Superlative), ("do que qualquer", Superlative),
+    ("mais disputad*", Superlative), ("o mais importante", Idiom), ("a mais importante", Idiom),
+    ("os mais importantes", Idiom), ("mais grave*", Idiom),
+    // Scarcity: "só pras primeiras 10 que responderem".
+    ("primeir* <q> que", Lure), ("primeir* <q> _ que", Lure), ("primeir* <q> paciente*", Lure),
+    ("primeir* <q> cliente*", Lure), ("primeir* <q> pessoas", Lure),
+    // Selling a prescription medicine: shipping, messaging, no referral.
+    ("whatsapp", PurchaseUrge), ("sem encaminhamento", PurchaseUrge), ("sem pedido medico", PurchaseUrge),
+    ("envio", PurchaseUrge), ("enviamos", PurchaseUrge), ("entregamos", PurchaseUrge),
+    ("frete", PurchaseUrge),
+    // Showing off a patient's result.
+    ("como ficou", BeforeAfter), ("como ficaram", BeforeAfter), ("resultado d* paciente", BeforeAfter),
+    ("resultado d* _ paciente", BeforeAfter), ("resultado de _ _ paciente", BeforeAfter),
+    ("sem filtro", Showcase), ("carrossel", Showcase), ("nao acreditava", Sensational),
+    ("ninguem acredita", Sensational), ("nao vai acreditar", Sensational),
+    // More techniques without recognition, by family: infusions of "antioxidants", exosomes,
+    // hormone implants, energy and frequency therapies, hair-based tests, ionic and colon
+    // "detox".
+    ("glutationa", Unrecognised), ("nad", Unrecognised), ("exossomo*", Unrecognised),
+    ("exosso*", Unrecognised), ("implante* hormona*", Unrecognised), ("chip* da beleza", Unrecognised),
+    ("chip* hormona*", Unrecognised), ("pellet*", Unrecognised), ("bioenerget*", Unrecognised),
+    ("campo energetico", Unrecognised), ("campos energeticos", Unrecognised),
+    ("frequencias de cura", Unrecognised), ("analise capilar", Unrecognised),
+    ("exame capilar", Unrecognised), ("teste capilar", Unrecognised),
+    ("biofeedback capilar", Unrecognised), ("mineralograma", Unrecognised),
+    ("ionic*", Unrecognised), ("lavagem intestinal", Unrecognised),
+    ("limpeza do colon", Unrecognised), ("desintoxicacao ionica", Unrecognised),
+    // A patient's own account: the first person.
+    ("segundo", Attribution), ("de acordo com", Attribution), ("conforme", Attribution),
+    ("eu", FirstPerson), ("comigo", FirstPerson), ("vao conseguir", TestimonialPromise),
+    ("vai conseguir", TestimonialPromise), ("vai dar com", TestimonialPromise),
+    ("vai dar certo", TestimonialPromise), ("funciona pra voce", TestimonialPromise),
+    ("funciona para voce", TestimonialPromise), ("meu", FirstPerson), ("minha", FirstPerson),
+    ("toda paciente", Universal), ("todo paciente", Universal), ("toda cliente", Universal),
+    ("todas as clientes", Universal), ("todos os clientes", Universal),
+    // A result told to the reader as certain.
+    ("voce vai", Certainty), ("vc vai", Certainty), ("voces vao", Certainty),
+    ("voce vai ficar", Certainty), ("voce sai", Certainty),
+    // More reassurance, harms and certainty words.
+    ("segurissim*", SafetyPromise), ("sem perigo", SafetyPromise), ("nenhum perigo", SafetyPromise),
+    ("nao tem perigo", SafetyPromise), ("nao ha perigo", SafetyPromise), ("nada a temer", SafetyPromise),
+    ("dano*", Harm), ("perigo", Harm), ("nao tem erro", GUARANTEE), ("sem erro", GUARANTEE),
+    ("nao falha", GUARANTEE), ("em todos os casos", Universal), ("em qualquer caso", Universal),
+    // A first-person account of a result.
+    ("emagreci", FirstPerson), ("sequei", FirstPerson), ("eliminei", FirstPerson),
+    ("curei", FirstPerson), ("sarei", FirstPerson), ("melhorei", FirstPerson),
+    ("recuperei", FirstPerson), ("voltei a", FirstPerson), ("nunca mais tive", FirstPerson),
+    ("mudou minha vida", FirstPerson), ("mudou a minha vida", FirstPerson),
+    // Showing off: hashtags and framing.
+    ("# resultado*", Showcase), ("# transforma*", Showcase), ("# antesedepois", BeforeAfter),
+    ("veja a diferenca", Showcase), ("olha a diferenca", Showcase), ("sem photoshop", Showcase),
+    ("paciente real", Showcase), ("falam por si", Showcase), ("uau", Showcase),
+    ("de cair o queixo", Sensational), ("de outro mundo", Sensational),
+    // More techniques without recognition.
+    ("reiki", Unrecognised), ("cromoterapia", Unrecognised), ("biomagnetismo", Unrecognised),
+    ("pares biomagneticos", Unrecognised), ("constelacao familiar", Unrecognised),
+    ("thetahealing", Unrecognised), ("ilib", Unrecognised), ("laser intravascular", Unrecognised),
+    ("igg alimentar", Unrecognised), ("teste igg", Unrecognised), ("igg4", Unrecognised),
+    // Vouching with one's word, an end to a threat, awards.
+    ("palavra de medic*", GUARANTEE), ("palavra de dermato*", GUARANTEE),
+    ("palavra de dentista", GUARANTEE), ("palavra de especialista", GUARANTEE),
+    ("palavra de honra", GUARANTEE), ("dou minha palavra", GUARANTEE),
+    ("deixa de ser um problema", CURE), ("deixa de ser uma ameaca", CURE),
+    ("mais premiad*", Superlative), ("mais elogiad*", Superlative),
+    ("mais bem avaliad*", Superlative), ("premiadissim*", Superlative),
 ];
-
 /// Function words that tell Portuguese from English.
 pub(crate) const FUNCTION_WORDS: &[&str] = &[
     "de", "da", "do", "das", "dos", "que", "nao", "para", "com", "uma", "um", "os", "as", "em",

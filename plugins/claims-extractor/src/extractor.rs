@@ -260,6 +260,80 @@ mod tests {
     }
 
     #[test]
+    fn promises_made_with_a_negation_a_certainty_or_an_absence_are_flagged() {
+        let rules = |text: &str| read_alone(text).2;
+        let none = Vec::<String>::new();
+        // A relapse or a miss denied: a certain result.
+        assert_eq!(
+            rules("Com o peeling, a mancha some e não volta."),
+            ["cfm_guarantee"]
+        );
+        assert_eq!(
+            rules("With our screening, no tumour ever goes undetected."),
+            ["cfm_guarantee"]
+        );
+        assert_eq!(
+            rules("Nenhum tratamento faz o cabelo voltar a crescer em áreas calvas."),
+            none
+        );
+        // Nothing can harm: safety promised; a harm that did not happen is reported.
+        assert_eq!(
+            rules("O chá é natural, nada nele pode fazer mal."),
+            ["anvisa_safety_claim"]
+        );
+        assert_eq!(
+            rules("Some screen-detected cancers would never have caused harm."),
+            none
+        );
+        // Two absences of discomfort: a procedure without risk.
+        assert_eq!(
+            rules("Papada sem cortes e sem pós-operatório."),
+            ["cfm_risk_free"]
+        );
+        // Rivals denied, a result told as certain, a lasting look.
+        assert_eq!(
+            rules("Ninguém em Recife faz rinomodelação como a nossa equipe."),
+            ["cfm_superlative"]
+        );
+        assert_eq!(
+            rules("You'll leave with the jawline you've always wanted."),
+            ["cfm_guarantee"]
+        );
+        assert_eq!(
+            rules("Pele de cinema pro resto da vida com o nosso protocolo."),
+            ["cfm_guarantee"]
+        );
+        assert_eq!(
+            rules("Pacientes com diabetes tipo 1 usam insulina para o resto da vida."),
+            none
+        );
+        // A clinic's own ratio, a testimonial that promises, a technique offered for the body.
+        assert_eq!(
+            rules("9 em cada 10 pacientes nossas ficam satisfeitas com o resultado."),
+            ["cfm_sensationalism"]
+        );
+        assert_eq!(
+            rules("Emagreci 9 kg com a Dra. Rita e vocês vão conseguir também!"),
+            ["cfm_guarantee", "cfm_testimonial"]
+        );
+        assert_eq!(
+            rules("Soro de NAD+ na veia: mais energia e disposição."),
+            ["cfm_unrecognised_technique"]
+        );
+        assert_eq!(
+            rules("A soroterapia consiste na aplicação de vitaminas na veia."),
+            none
+        );
+        // An attribution to a named body is a source: "segundo a SBEM".
+        assert_eq!(
+            read_alone("Segundo a SBEM, os implantes hormonais estéticos aumentaram.")
+                .2
+                .len(),
+            0
+        );
+    }
+
+    #[test]
     fn reports_public_services_and_qualified_prognoses_are_not_flagged() {
         let rules = |text: &str| read_alone(text).2;
         assert_eq!(

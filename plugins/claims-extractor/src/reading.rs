@@ -68,25 +68,30 @@ pub(crate) fn read(
     // the result ("pode confiar", "pode tomar sem medo") does not hedge it; a lure inside a
     // safety promise ("risk-free") is not a price; no cue counts inside an idiom ("câncer de
     // pele não melanoma", "free of glasses"), except the qualifier of "most patients".
+    let (absolute, taken) = promises::absolutes(text, words, matches);
     let set_aside = |m: &Match| {
         matches.iter().any(|o| {
             overlaps(m, o)
                 && match (m.cue, o.cue) {
                     (Cue::Idiom | Cue::Qualifier, _) | (Cue::SafetyPromise, Cue::Idiom) => false,
                     (_, Cue::Idiom) => true,
-                    // "never misses", "nunca erra": a guarantee that holds its negation.
-                    (Cue::Negation, Cue::Claim(ClaimType::Guarantee)) => {
+                    // "never misses", "nunca erra", "no longer a threat": a guarantee or a
+                    // cure that holds its negation.
+                    (Cue::Negation, Cue::Claim(ClaimType::Guarantee | ClaimType::Cure)) => {
                         o.first <= m.first && m.end <= o.end && o.end - o.first > m.end - m.first
                     }
                     (Cue::Negation | Cue::Denial, other) => matches!(
                         other,
                         Cue::SafetyAssertion
                             | Cue::SafetyPromise
+                            | Cue::Absence
                             | Cue::TestimonialPromise
                             | Cue::Superlative
                             | Cue::Sensational
                             | Cue::Lure
                     ),
+                    // "Zero efeitos colaterais" promises safety, not a result.
+                    (Cue::Claim(ClaimType::Guarantee), Cue::SafetyPromise) => m.first == o.first,
                     // "Garanta já a sua vaga" urges a booking; it guarantees nothing.
                     (Cue::Claim(ClaimType::Guarantee), Cue::PurchaseUrge) => true,
                     (Cue::Hedge | Cue::Modal, other) => {
@@ -97,15 +102,28 @@ pub(crate) fn read(
                 }
         })
     };
-    let kept: Vec<Match> = matches.iter().copied().filter(|m| !set_aside(m)).collect();
+    let kept: Vec<Match> = matches
+        .iter()
+        .enumerate()
+        .filter(|(i, m)| !taken.contains(i) && !set_aside(m))
+        .map(|(_, m)| *m)
+        .collect();
     let mut cues: Vec<Cue> = kept.iter().map(|m| m.cue).collect();
+    cues.extend(absolute);
     let evidence = evidence(text, words, matches);
     promises::infer(&mut cues, text, &kept, words, evidence.is_some());
     if first_person_account(words, &kept) {
         cues.push(Cue::FirstPerson);
     }
     let mut types: Vec<ClaimType> = cues.iter().filter_map(|c| implied_type(*c)).collect();
-    if testimonial || (cues.contains(&Cue::FirstPerson) && !types.is_empty()) {
+    // A first-person account of a result, or one that promises it to the reader ("se deu
+    // certo comigo, vai dar com vocês"), is a testimonial.
+    if testimonial
+        || (cues.contains(&Cue::FirstPerson)
+            && (!types.is_empty()
+                || cues.contains(&Cue::TestimonialPromise)
+                || cues.contains(&Cue::BodyPromise)))
+    {
         types.push(ClaimType::Testimonial);
     }
     // A question asks, unless it sells: "Fechando até sexta, faço o clareamento de cortesia,
@@ -122,7 +140,9 @@ pub(crate) fn read(
     let claim_phrases: Vec<Match> = kept
         .iter()
         .copied()
-        .filter(|m| implied_type(m.cue).is_some() || m.cue == Cue::Sensational)
+        .filter(|m| {
+            implied_type(m.cue).is_some() || matches!(m.cue, Cue::Sensational | Cue::Unrecognised)
+        })
         .collect();
     let assertiveness = if testimonial || cues.contains(&Cue::SafetyAssertion) {
         Assertiveness::Assertive
@@ -253,6 +273,12 @@ fn evidence(text: &str, words: &[Word], matches: &[Match]) -> Option<Evidence> {
             Cue::Evidence(kind) => Some((kind, m)),
             _ => None,
         })
+        // "Sorriso de revista" promises a look; it cites no magazine.
+        .filter(|(_, m)| {
+            !matches
+                .iter()
+                .any(|o| o.cue == Cue::ResultPromise && o.first < m.end && m.first < o.end)
+        })
         .filter(|(kind, m)| {
             let raw = &text[words[m.first].start..words[m.end - 1].end];
             *kind != EvidenceKind::Authority
@@ -264,6 +290,48 @@ fn evidence(text: &str, words: &[Word], matches: &[Match]) -> Option<Evidence> {
         .map(|(kind, m)| Evidence {
             kind,
             text: text[citation_start(text, words, m)..citation_end(text, words, m)].to_owned(),
+        })
+        .or_else(|| attributed(text, words, matches))
+}
+
+/// Titles of a person: "segundo a Dra. Ana" names a person, not an identifiable source.
+const TITLES: [&str; 7] = [
+    "dr",
+    "dra",
+    "doutor",
+    "doutora",
+    "doctor",
+    "prof",
+    "professor",
+];
+
+/// An attribution followed by a capitalised name that no list holds ("segundo a SBEM",
+/// "according to NICE guidance", "de acordo com a Sociedade Europeia…"): an authority.
+fn attributed(text: &str, words: &[Word], matches: &[Match]) -> Option<Evidence> {
+    matches
+        .iter()
+        .filter(|m| m.cue == Cue::Attribution)
+        .find_map(|m| {
+            let mut k = m.end;
+            if words
+                .get(k)
+                .is_some_and(|w| matches!(w.folded.as_str(), "a" | "o" | "the" | "as" | "os"))
+            {
+                k += 1;
+            }
+            let name = words.get(k)?;
+            let capital = text[name.start..].starts_with(char::is_uppercase);
+            (capital && !TITLES.contains(&name.folded.as_str())).then(|| {
+                let at = Match {
+                    cue: Cue::Evidence(EvidenceKind::Authority),
+                    first: k,
+                    end: k + 1,
+                };
+                Evidence {
+                    kind: EvidenceKind::Authority,
+                    text: text[name.start..citation_end(text, words, &at)].to_owned(),
+                }
+            })
         })
 }
 

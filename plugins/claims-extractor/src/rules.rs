@@ -164,7 +164,9 @@ pub(crate) fn flags(reading: &Reading, claim_type: ClaimType) -> Vec<Flag> {
     if has(Cue::Lure) && !has(Cue::PublicService) {
         broken.push(&LURE);
     }
-    if has(Cue::Unrecognised) {
+    // A technique reported from an identifiable source ("Segundo a SBEM, as complicações de
+    // chips da beleza dobraram") is not presented as established by the text.
+    if has(Cue::Unrecognised) && reading.evidence.is_none() {
         broken.push(&UNRECOGNISED);
     }
     if has(Cue::BeforeAfter) {

@@ -44,7 +44,7 @@ fn reaches(text: &str, words: &[Word], from: &Match, claims: &[Match]) -> bool {
 }
 
 /// Whether a clause ends between word `from` and word `to`.
-fn clause_break(text: &str, words: &[Word], from: usize, to: usize) -> bool {
+pub(crate) fn clause_break(text: &str, words: &[Word], from: usize, to: usize) -> bool {
     (from..to).any(|k| {
         let gap = &text[words[k].end..words[k + 1].start];
         gap.contains([',', ';', ':', '—', '–', '(', ')', '.', '!', '?'])

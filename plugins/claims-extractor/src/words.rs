@@ -2,7 +2,7 @@
 //! "ÚNICO" → "unico"), so that cue lists are written once and match accented, unaccented and
 //! capitalised text alike. Numbers keep their inner `.` and `,` (2,5; 1.500,00), and `%`, `$`,
 //! `#` and `+` are words of their own, as are the emoji with which social posts show off a
-//! result ([`SHOWCASE_EMOJI`]: 😱 🤯 😍 🔥), so that the phrase lists can name them.
+//! result ([`SHOWCASE_EMOJI`]: 😱 🤯 😍 🔥 🤩), so that the phrase lists can name them.
 
 /// One word: its folded form and where it is in the text, in bytes.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -23,7 +23,7 @@ impl Word {
 }
 
 /// Emoji that read as words: astonishment and desire at a result shown.
-pub(crate) const SHOWCASE_EMOJI: [char; 6] = ['😱', '🤯', '😍', '🔥', '😮', '😳'];
+pub(crate) const SHOWCASE_EMOJI: [char; 9] = ['😱', '🤯', '😍', '🔥', '😮', '😳', '🤩', '😲', '💥'];
 
 /// The words of `text[from..to]`, with byte offsets into `text`.
 pub(crate) fn words(text: &str, from: usize, to: usize) -> Vec<Word> {
