@@ -159,21 +159,8 @@ fn report(name: &str, f: &Figures) {
         f.sentences,
         f.claims.tp + f.claims.fn_
     );
-    println!(
-        "{:<26} {:>4} {:>4} {:>4} {:>9} {:>7} {:>6}",
-        "", "TP", "FP", "FN", "precision", "recall", "F1"
-    );
-    let row = |what: &str, c: Counts| {
-        println!(
-            "{what:<26} {:>4} {:>4} {:>4} {:>9.3} {:>7.3} {:>6.3}",
-            c.tp,
-            c.fp,
-            c.fn_,
-            c.precision(),
-            c.recall(),
-            c.f1()
-        );
-    };
+    common::print_header(26);
+    let row = |what: &str, c: Counts| common::print_row(26, what, c);
     row("claim", f.claims);
     row("prohibited", f.prohibited);
     for (t, c) in &f.types {

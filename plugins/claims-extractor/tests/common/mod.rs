@@ -1,4 +1,5 @@
-//! What the corpus tests share: counts of one yes/no decision and their ratios.
+//! What the corpus tests share: counts of one yes/no decision, their ratios, and the table
+//! they are printed in.
 
 /// Counts of one yes/no decision.
 #[derive(Default, Debug, Clone, Copy, PartialEq, Eq)]
@@ -47,4 +48,25 @@ pub fn ratio(a: u32, b: u32) -> f64 {
     } else {
         f64::from(a) / f64::from(b)
     }
+}
+
+/// Prints the header of a table of counts whose first column is `width` wide.
+pub fn print_header(width: usize) {
+    println!(
+        "{:<width$} {:>4} {:>4} {:>4} {:>9} {:>7} {:>6}",
+        "", "TP", "FP", "FN", "precision", "recall", "F1"
+    );
+}
+
+/// Prints one row of that table.
+pub fn print_row(width: usize, what: &str, c: Counts) {
+    println!(
+        "{what:<width$} {:>4} {:>4} {:>4} {:>9.3} {:>7.3} {:>6.3}",
+        c.tp,
+        c.fp,
+        c.fn_,
+        c.precision(),
+        c.recall(),
+        c.f1()
+    );
 }

@@ -264,21 +264,8 @@ pub fn report(name: &str, f: &Figures) {
         f.prohibited,
         f.sentences - f.prohibited
     );
-    println!(
-        "{:<24} {:>4} {:>4} {:>4} {:>9} {:>7} {:>6}",
-        "", "TP", "FP", "FN", "precision", "recall", "F1"
-    );
-    let row = |what: &str, c: Counts| {
-        println!(
-            "{what:<24} {:>4} {:>4} {:>4} {:>9.3} {:>7.3} {:>6.3}",
-            c.tp,
-            c.fp,
-            c.fn_,
-            c.precision(),
-            c.recall(),
-            c.f1()
-        );
-    };
+    crate::common::print_header(24);
+    let row = |what: &str, c: Counts| crate::common::print_row(24, what, c);
     row("claim", f.claims);
     row("flag (prohibited)", f.flags);
     for (language, c) in &f.by_language {
