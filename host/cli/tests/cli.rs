@@ -78,7 +78,7 @@ fn call_reads_input_from_a_file() -> Result<()> {
     let stdout = String::from_utf8(out.stdout)?;
     assert!(
         stdout.starts_with(
-            "{\"findings\":[],\"risk_score\":0,\"risk_level\":\"baixo_risco\",\"risk_factors\":[],\
+            "{\"findings\":[],\"kinds\":{},\"risk_score\":0,\"risk_level\":\"baixo_risco\",\"risk_factors\":[],\
              \"recommendations\":[{\"code\":\"nenhum_dado_pessoal\","
         ) && stdout.ends_with("\"validation_forms\":[]}\n"),
         "{stdout}"
