@@ -51,13 +51,18 @@ pub fn with_result(folded: &str, span: Range<usize>) -> Option<Range<usize>> {
     let rest = &folded[span.end..];
     let window = &rest[..rest.floor_char_boundary(REACH.min(rest.len()))];
     let window = window.split(['\n', '.', ';']).next().unwrap_or_default();
+    let edge = |c: Option<char>| !c.is_some_and(char::is_alphanumeric);
+    // A verdict starts a word: the window's few word starts, found once.
+    let starts: Vec<usize> = window
+        .char_indices()
+        .filter(|&(at, c)| c.is_alphanumeric() && edge(window[..at].chars().next_back()))
+        .map(|(at, _)| at)
+        .collect();
     VERDICTS.iter().find_map(|verdict| {
-        window.match_indices(verdict).find_map(|(at, _)| {
+        starts.iter().find_map(|&at| {
             let end = at + verdict.len();
-            let before = window[..at].chars().next_back();
-            let after = rest[end..].chars().next();
-            let edge = |c: Option<char>| !c.is_some_and(char::is_alphanumeric);
-            (edge(before) && edge(after)).then_some(span.start..span.end + end)
+            (window[at..].starts_with(verdict) && edge(rest[end..].chars().next()))
+                .then_some(span.start..span.end + end)
         })
     })
 }
