@@ -2,25 +2,35 @@
 //! findings.
 
 use medplug_pdk::PluginError;
-use medplug_pdk::ecg::{AnalyzeInput, AnalyzeOutput, EctopicClass, PrematureCounts, QualityLevel};
+use medplug_pdk::ecg::{
+    AnalyzeInput, AnalyzeOutput, EctopicClass, PrematureBeat, PrematureCounts, QualityLevel,
+    SignalQuality, StDeviation,
+};
 
+use crate::detector::Detection;
+use crate::outline::opaque;
+use crate::signal::Signal;
 use crate::{beat_class, detector, findings, hrv, quality, rate, rhythm, signal, st_segment};
 
 /// Analyses one ECG lead. Fails only on invalid input, naming the field.
 pub fn analyze(input: AnalyzeInput) -> Result<AnalyzeOutput, PluginError> {
     let signal = signal::read(&input)?;
     let duration_s = signal.mv.len() as f64 / signal.rate;
-    let detection = detector::detect(&signal);
+    // Each stage in a function of its own in the wasm module (`outline.rs`).
+    let detection = opaque(detector::detect as fn(&Signal) -> Detection)(&signal);
     let r = &detection.r_peaks;
     let rr = rate::intervals(r);
-    let premature = beat_class::ectopic_beats(&signal, r);
+    let premature = opaque(
+        beat_class::ectopic_beats as fn(&Signal, &[usize]) -> Vec<PrematureBeat>,
+    )(&signal, r);
     let count = |class| premature.iter().filter(|p| p.class == class).count();
     let premature_counts = PrematureCounts {
         supraventricular: count(EctopicClass::Supraventricular),
         ventricular: count(EctopicClass::Ventricular),
     };
     let hrv = hrv::hrv(r, &premature, signal.rate, duration_s);
-    let signal_quality = quality::assess(&signal, &detection);
+    let signal_quality =
+        opaque(quality::assess as fn(&Signal, &Detection) -> SignalQuality)(&signal, &detection);
     let normal_rate = hrv.as_ref().map(|_| {
         // The rate of the normal-to-normal intervals: premature beats do not speed it up.
         let nn = hrv::nn_intervals(r, &premature);
@@ -41,7 +51,10 @@ pub fn analyze(input: AnalyzeInput) -> Result<AnalyzeOutput, PluginError> {
         heart_rate: rate::heart_rate(r, signal.rate),
         hrv,
         rhythm,
-        st_deviation_mv: st_segment::st_deviation(&signal, r, &premature),
+        st_deviation_mv: opaque(
+            st_segment::st_deviation
+                as fn(&Signal, &[usize], &[PrematureBeat]) -> Option<StDeviation>,
+        )(&signal, r, &premature),
         premature_beats: premature,
         premature_counts,
         signal_quality,

@@ -33,6 +33,7 @@
 
 use medplug_pdk::ecg::{EctopicClass, PrematureBeat};
 
+use crate::finite::max_f32;
 use crate::rate::round1;
 use crate::signal::Signal;
 
@@ -62,9 +63,18 @@ const WIDTH_LEVEL: f32 = 0.3;
 pub(crate) fn ectopic_beats(signal: &Signal, r_peaks: &[usize]) -> Vec<PrematureBeat> {
     let (before, after) = (signal.samples(WINDOW_S.0), signal.samples(WINDOW_S.1));
     let smooth = signal.samples(SMOOTH_S);
-    let beats: Vec<Option<Vec<f32>>> = r_peaks
+    // Every beat's window in one buffer, `len` samples each; `None` at the signal's edges.
+    let len = before + after + 1;
+    let mut buffer = vec![0.0f32; r_peaks.len() * len];
+    let inside: Vec<bool> = r_peaks
         .iter()
-        .map(|&r| window(&signal.mv, r, before, after, smooth))
+        .zip(buffer.chunks_exact_mut(len))
+        .map(|(&r, out)| window(&signal.mv, r, before, smooth, out))
+        .collect();
+    let beats: Vec<Option<&[f32]>> = buffer
+        .chunks_exact(len)
+        .zip(&inside)
+        .map(|(b, &inside)| inside.then_some(b))
         .collect();
     let all_rr: Vec<usize> = r_peaks.windows(2).map(|w| w[1] - w[0]).collect();
     let local: Vec<Option<f64>> = (0..r_peaks.len())
@@ -80,7 +90,7 @@ pub(crate) fn ectopic_beats(signal: &Signal, r_peaks: &[usize]) -> Vec<Premature
             .iter()
             .enumerate()
             .filter(|(k, _)| on_time(*k))
-            .filter_map(|(_, b)| b.as_deref()),
+            .filter_map(|(_, b)| *b),
     );
     let Some(first) = first else {
         return Vec::new();
@@ -90,11 +100,9 @@ pub(crate) fn ectopic_beats(signal: &Signal, r_peaks: &[usize]) -> Vec<Premature
             .iter()
             .enumerate()
             .filter(|(k, b)| {
-                on_time(*k)
-                    && b.as_deref()
-                        .is_some_and(|b| correlation(b, &first) >= DOMINANT_MATCH)
+                on_time(*k) && b.is_some_and(|b| correlation(b, &first) >= DOMINANT_MATCH)
             })
-            .filter_map(|(_, b)| b.as_deref()),
+            .filter_map(|(_, b)| *b),
     )
     .unwrap_or(first);
     let dominant_width = width(&dominant);
@@ -102,7 +110,7 @@ pub(crate) fn ectopic_beats(signal: &Signal, r_peaks: &[usize]) -> Vec<Premature
     let ventricular: Vec<bool> = beats
         .iter()
         .map(|beat| {
-            beat.as_deref().is_some_and(|b| {
+            beat.is_some_and(|b| {
                 let c = correlation(b, &dominant);
                 c < FAR_SHAPE || (c < OTHER_SHAPE && width(b) > dominant_width + wider)
             })
@@ -139,13 +147,13 @@ pub(crate) fn ectopic_beats(signal: &Signal, r_peaks: &[usize]) -> Vec<Premature
 /// The median of the up to [`LOCAL_RR`] non-zero intervals of `rr` before index `k` (zero
 /// marks an interval left out); `None` with fewer than 3 of them.
 fn median_before(rr: &[usize], k: usize) -> Option<f64> {
-    let mut recent: Vec<usize> = rr[..k]
-        .iter()
-        .rev()
-        .filter(|&&v| v > 0)
-        .take(LOCAL_RR)
-        .copied()
-        .collect();
+    let mut kept = [0usize; LOCAL_RR];
+    let mut count = 0;
+    for &v in rr[..k].iter().rev().filter(|&&v| v > 0).take(LOCAL_RR) {
+        kept[count] = v;
+        count += 1;
+    }
+    let recent = &mut kept[..count];
     if recent.len() < 3 {
         return None;
     }
@@ -158,23 +166,31 @@ fn median_before(rr: &[usize], k: usize) -> Option<f64> {
     })
 }
 
-/// The samples from `before` ahead of `r` to `after` past it, each the mean of the `smooth`
-/// samples around it, less the window's mean; `None` at the signal's edges.
-fn window(mv: &[f32], r: usize, before: usize, after: usize, smooth: usize) -> Option<Vec<f32>> {
+/// Into `out`: the samples from `before` ahead of `r` to `out.len() - before - 1` past it,
+/// each the mean of the `smooth` samples around it, less the window's mean; `false` (and
+/// `out` left as it was) at the signal's edges.
+fn window(mv: &[f32], r: usize, before: usize, smooth: usize, out: &mut [f32]) -> bool {
+    let n = out.len();
+    let after = n - before - 1;
     let half = smooth / 2;
-    let lo = r.checked_sub(before + half)?;
-    let x = mv.get(lo..r + after + 1 + half)?;
-    let n = before + after + 1;
+    let Some(lo) = r.checked_sub(before + half) else {
+        return false;
+    };
+    let Some(x) = mv.get(lo..r + after + 1 + half) else {
+        return false;
+    };
     let mut sum: f32 = x[..smooth].iter().sum();
-    let mut out = Vec::with_capacity(n);
-    for i in 0..n {
-        out.push(sum / smooth as f32);
+    for (i, o) in out.iter_mut().enumerate() {
+        *o = sum / smooth as f32;
         if i + smooth < x.len() {
             sum += x[i + smooth] - x[i];
         }
     }
     let m = out.iter().sum::<f32>() / n as f32;
-    Some(out.iter().map(|v| v - m).collect())
+    for o in out.iter_mut() {
+        *o -= m;
+    }
+    true
 }
 
 /// The sample-wise mean of `beats`; `None` when there are none.
@@ -196,12 +212,14 @@ fn mean<'a>(beats: impl Iterator<Item = &'a [f32]>) -> Option<Vec<f32>> {
 /// Pearson's correlation of two windows of the same length (each already of zero mean).
 fn correlation(a: &[f32], b: &[f32]) -> f64 {
     let (mut ab, mut aa, mut bb) = (0.0f64, 0.0f64, 0.0f64);
-    for (&x, &y) in a.iter().zip(b) {
-        let (x, y) = (f64::from(x), f64::from(y));
+    let n = a.len().min(b.len());
+    let (a, b) = (&a[..n], &b[..n]);
+    crate::outline::by_fours(n, |k| {
+        let (x, y) = (f64::from(a[k]), f64::from(b[k]));
         ab += x * y;
         aa += x * x;
         bb += y * y;
-    }
+    });
     if aa == 0.0 || bb == 0.0 {
         return 0.0;
     }
@@ -214,7 +232,9 @@ fn width(beat: &[f32]) -> usize {
     let mut sorted = beat.to_vec();
     sorted.sort_by(f32::total_cmp);
     let median = sorted[sorted.len() / 2];
-    let largest = beat.iter().fold(0.0f32, |m, v| m.max((v - median).abs()));
+    let largest = beat
+        .iter()
+        .fold(0.0f32, |m, v| max_f32(m, (v - median).abs()));
     let level = WIDTH_LEVEL * largest;
     let above = |v: &f32| (v - median).abs() > level;
     match (beat.iter().position(above), beat.iter().rposition(above)) {

@@ -25,6 +25,7 @@
 
 use crate::filter::ZeroPhase;
 use crate::finite::{max_f32, max_f64};
+use crate::outline::opaque;
 use crate::signal::Signal;
 use crate::steepness::Steepness;
 
@@ -95,18 +96,22 @@ impl Levels {
 /// Finds the R peaks of `signal`.
 pub(crate) fn detect(signal: &Signal) -> Detection {
     let factor = ((signal.rate / DETECTION_RATE_HZ).floor() as usize).max(1);
-    let reduced = decimate(signal, factor);
-    let filtered = ZeroPhase::band_pass(BAND_HZ.0, BAND_HZ.1, reduced.rate).apply(&reduced.mv);
+    // The reduced signal is band-passed where it lies.
+    // Each loop over the signal in a function of its own in the wasm module (`outline.rs`).
+    let mut reduced = opaque(decimate as fn(&Signal, usize) -> Signal)(signal, factor);
+    ZeroPhase::band_pass(BAND_HZ.0, BAND_HZ.1, reduced.rate).apply_in_place(&mut reduced.mv);
+    let filtered = &reduced.mv;
     let step = reduced.samples(DERIVATIVE_STEP_S);
     let window = reduced.samples(INTEGRATION_S);
-    let integrated = integrate(&filtered, step, window);
-    let peaks = peaks(
+    let integrated =
+        opaque(integrate as fn(&[f32], usize, usize) -> Vec<f32>)(filtered, step, window);
+    let peaks = opaque(peaks as fn(&[f32], &[f32], usize, usize) -> Vec<Peak>)(
         &integrated,
-        &filtered,
+        filtered,
         reduced.samples(REFRACTORY_S),
         window,
     );
-    let mut state = Decider::new(&reduced, &integrated, &filtered);
+    let mut state = Decider::new(&reduced, &integrated, filtered);
     let slope = Steepness::new(&signal.mv, signal.rate, factor);
     for peak in peaks {
         state.consider(peak, &slope);
@@ -142,44 +147,85 @@ fn decimate(signal: &Signal, factor: usize) -> Signal {
         return signal.clone();
     }
     let scale = 1.0 / factor as f32;
-    Signal {
-        rate: signal.rate / factor as f64,
-        mv: signal
+    // The common rates' factors (250 and 500 Hz, 360 Hz, 1 kHz) with the block's length known
+    // to the compiler: the same sums, without an inner loop.
+    let mv = match factor {
+        2 => block_means::<2>(&signal.mv, scale),
+        3 => block_means::<3>(&signal.mv, scale),
+        5 => block_means::<5>(&signal.mv, scale),
+        10 => block_means::<10>(&signal.mv, scale),
+        _ => signal
             .mv
             .chunks(factor)
             .map(|block| block.iter().sum::<f32>() * scale)
             .collect(),
+    };
+    Signal {
+        rate: signal.rate / factor as f64,
+        mv,
     }
+}
+
+/// The sums of `x`'s blocks of `F` samples (the last may be shorter) times `scale`.
+fn block_means<const F: usize>(x: &[f32], scale: f32) -> Vec<f32> {
+    let blocks = x.chunks_exact(F);
+    let last = blocks.remainder();
+    let mut out: Vec<f32> = blocks
+        .map(|block| block.iter().sum::<f32>() * scale)
+        .collect();
+    if !last.is_empty() {
+        out.push(last.iter().sum::<f32>() * scale);
+    }
+    out
 }
 
 /// The squared slope of `filtered`, integrated over a window of `window` samples centred on
 /// each sample.
 fn integrate(filtered: &[f32], step: usize, window: usize) -> Vec<f32> {
     let n = filtered.len();
-    let mut squares = vec![0.0f32; n];
+    let left = window / 2;
+    let right = window - 1 - left;
+    // The squares with `left + 1` zeros before them and `right` after: output `i` adds square
+    // `i + right` (padded index `i + window`) and drops square `i - left - 1` (padded `i`),
+    // and past the edges adds or drops an exact zero, so that the loop has no edge branch.
+    let pad = left + 1;
+    let mut padded = vec![0.0f32; n + window];
     let reach = 2 * step;
     if n > 2 * reach {
         // The derivative of `Slope::at`, written out so that the loop has no bounds branch.
-        for (i, out) in squares.iter_mut().enumerate().take(n - reach).skip(reach) {
-            let x = filtered;
+        let squares = &mut padded[pad + reach..pad + n - reach];
+        let x = filtered;
+        for (k, out) in squares.iter_mut().enumerate() {
+            let i = k + reach;
             let d = (2.0 * (x[i + reach] - x[i - reach]) + x[i + step] - x[i - step]) * 0.125;
             *out = d * d;
         }
     }
-    let left = window / 2;
-    let right = window - 1 - left;
     // An f64 sum: adding and removing 650,000 squares in f32 would drift.
-    let mut sum: f64 = squares[..right.min(n)].iter().map(|&v| f64::from(v)).sum();
+    let mut sum: f64 = padded[pad..pad + right.min(n)]
+        .iter()
+        .map(|&v| f64::from(v))
+        .sum();
     let scale = 1.0 / window as f64;
-    let mut out = Vec::with_capacity(n);
-    for i in 0..n {
-        if i + right < n {
-            sum += f64::from(squares[i + right]);
+    let mut out = vec![0.0f32; n];
+    let mut step = |out: &mut f32, added: f32, dropped: f32| {
+        sum += f64::from(added);
+        sum -= f64::from(dropped);
+        *out = (max_f64(sum, 0.0) * scale) as f32;
+    };
+    // Four samples per iteration, in order: in the wasm module the running sum goes through
+    // the stack at every iteration's fuel check (see `ZeroPhase::pass`).
+    let mut outs = out.chunks_exact_mut(4);
+    let mut added = padded[window..].chunks_exact(4);
+    let mut dropped = padded[..n].chunks_exact(4);
+    for ((o, a), d) in (&mut outs).zip(&mut added).zip(&mut dropped) {
+        for k in 0..4 {
+            step(&mut o[k], a[k], d[k]);
         }
-        if i > left {
-            sum -= f64::from(squares[i - left - 1]);
-        }
-        out.push((max_f64(sum, 0.0) * scale) as f32);
+    }
+    let (added, dropped) = (added.remainder(), dropped.remainder());
+    for ((o, &a), &d) in outs.into_remainder().iter_mut().zip(added).zip(dropped) {
+        step(o, a, d);
     }
     out
 }
@@ -188,11 +234,9 @@ fn integrate(filtered: &[f32], step: usize, window: usize) -> Vec<f32> {
 /// with the largest |band-passed| sample within half a window of it.
 fn peaks(integrated: &[f32], filtered: &[f32], refractory: usize, window: usize) -> Vec<Peak> {
     let mut maxima: Vec<usize> = Vec::new();
-    for i in 1..integrated.len().saturating_sub(1) {
+    // The scan over every sample in a function of its own in the wasm module (`outline.rs`).
+    for i in opaque(local_maxima as fn(&[f32]) -> Vec<usize>)(integrated) {
         let v = integrated[i];
-        if !(v > integrated[i - 1] && v >= integrated[i + 1]) {
-            continue;
-        }
         match maxima.last_mut() {
             Some(last) if i < *last + refractory && one_hump(integrated, *last, i) => {
                 if v > integrated[*last] {
@@ -220,6 +264,23 @@ fn peaks(integrated: &[f32], filtered: &[f32], refractory: usize, window: usize)
             }
         })
         .collect()
+}
+
+/// The samples of `x` above the one before and at least the one after.
+fn local_maxima(x: &[f32]) -> Vec<usize> {
+    let mut maxima = Vec::new();
+    let Some(n) = x.len().checked_sub(2) else {
+        return maxima;
+    };
+    // Sample `k + 1` between `before[k]` and `after[k]`: one branch, rarely taken, per sample,
+    // and nothing carried from one to the next.
+    let (before, middle, after) = (&x[..n], &x[1..=n], &x[2..]);
+    crate::outline::by_fours(n, |k| {
+        if (middle[k] > before[k]) & (middle[k] >= after[k]) {
+            maxima.push(k + 1);
+        }
+    });
+    maxima
 }
 
 /// Whether the maxima `a < b` of `integrated` are one hump: the signal between them stays
@@ -345,8 +406,8 @@ impl Decider {
         if peak.at >= last.at + self.t_wave_window {
             return false;
         }
-        let slope = steepest / self.last_slope.max(f32::MIN_POSITIVE);
-        let energy = peak.integrated / last.integrated.max(f32::MIN_POSITIVE);
+        let slope = steepest / max_f32(self.last_slope, f32::MIN_POSITIVE);
+        let energy = peak.integrated / max_f32(last.integrated, f32::MIN_POSITIVE);
         0.5 * (slope + energy) < T_WAVE_SHARE
     }
 

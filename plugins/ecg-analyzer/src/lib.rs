@@ -28,6 +28,7 @@ mod findings;
 mod finite;
 mod hrv;
 mod medical_content;
+mod outline;
 mod quality;
 mod rate;
 mod rhythm;

@@ -26,7 +26,11 @@ const ACCEPTABLE: f64 = 0.5;
 pub(crate) fn assess(signal: &Signal, detection: &Detection) -> SignalQuality {
     let mut issues = Vec::new();
     let mut score = 1.0f64;
-    let flat = flat_fraction(&signal.mv, signal.samples(FLAT_RUN_S));
+    // In a function of its own in the wasm module (`outline.rs`).
+    let flat = crate::outline::opaque(flat_fraction as fn(&[f32], usize) -> f64)(
+        &signal.mv,
+        signal.samples(FLAT_RUN_S),
+    );
     if flat > 0.01 {
         issues.push(format!(
             "{:.0}% do sinal é linha reta ou saturado (eletrodo solto ou amplificador saturado)",

@@ -49,6 +49,7 @@ pub(crate) fn st_deviation(
         skip[p.beat_index] = true;
     }
     let mut scratch = Scratch::default();
+    let spans = Spans::new(signal);
     let mut deviations: Vec<f32> = r_peaks
         .iter()
         .enumerate()
@@ -56,7 +57,7 @@ pub(crate) fn st_deviation(
         .filter_map(|(k, &r)| {
             let next = r_peaks.get(k + 1).copied().unwrap_or(signal.mv.len());
             let previous = k.checked_sub(1).map_or(0, |p| r_peaks[p]);
-            measure(signal, r, previous, next, &mut scratch)
+            measure(signal, &spans, r, previous, next, &mut scratch)
         })
         .collect();
     if deviations.is_empty() {
@@ -87,21 +88,66 @@ struct Scratch {
     slope: Vec<f32>,
 }
 
+/// The spans of this module's constants in samples at the signal's rate, computed once for
+/// all beats.
+struct Spans {
+    /// [`MAINS_PERIODS_S`].
+    widths: [usize; 2],
+    /// How far each average reaches at either end: up to half its width.
+    reach: usize,
+    /// [`PR_WINDOW_S`].
+    pr: (usize, usize),
+    /// [`J_WINDOW_S`].
+    j: (usize, usize),
+    /// [`J_FLAT_S`].
+    flat: usize,
+    /// [`MEASURE_AFTER_J_MS`].
+    after_j: usize,
+    /// [`QRS_HALF_WIDTH_S`].
+    qrs_half: usize,
+    /// [`BASELINE_SPAN_S`].
+    baseline: usize,
+}
+
+impl Spans {
+    fn new(signal: &Signal) -> Self {
+        let s = |seconds: f64| signal.samples(seconds);
+        let widths = MAINS_PERIODS_S.map(s);
+        Self {
+            widths,
+            reach: (widths[0] + widths[1]) / 2,
+            pr: (s(PR_WINDOW_S.0), s(PR_WINDOW_S.1)),
+            j: (s(J_WINDOW_S.0), s(J_WINDOW_S.1)),
+            flat: s(J_FLAT_S),
+            after_j: s(MEASURE_AFTER_J_MS / 1000.0),
+            qrs_half: s(QRS_HALF_WIDTH_S),
+            baseline: s(BASELINE_SPAN_S),
+        }
+    }
+}
+
 /// One beat's ST deviation, mV; `None` when its windows do not fit between its neighbours or
 /// no J point is found.
 fn measure(
     signal: &Signal,
+    spans: &Spans,
     r: usize,
     previous: usize,
     next: usize,
     scratch: &mut Scratch,
 ) -> Option<f32> {
-    let s = |seconds: f64| signal.samples(seconds);
-    let widths = MAINS_PERIODS_S.map(s);
-    // Each average takes up to half its width at either end.
-    let reach = (widths[0] + widths[1]) / 2;
-    let start = r.checked_sub(s(PR_WINDOW_S.0) + reach + 1)?;
-    let end = r + s(J_WINDOW_S.1) + s(J_FLAT_S) + s(MEASURE_AFTER_J_MS / 1000.0) + reach + 2;
+    let Spans {
+        widths,
+        reach,
+        pr,
+        j: j_window,
+        flat,
+        after_j,
+        qrs_half,
+        baseline: span,
+    } = *spans;
+    let start = r.checked_sub(pr.0 + reach + 1)?;
+    let end = r + j_window.1 + flat + after_j + reach + 2;
     // Both windows must lie between this beat's neighbours (half-way to each).
     if start < previous + (r - previous) / 2 || end > r + (next - r) / 2 || end > signal.mv.len() {
         return None;
@@ -114,24 +160,19 @@ fn measure(
     // |slope| per sample, 0 outside the valid range.
     let slope = &mut scratch.slope;
     slope.clear();
-    slope.extend((0..y.len()).map(|i| {
-        if (lo..hi).contains(&i) {
-            (y[i + 1] - y[i - 1]).abs()
-        } else {
-            0.0
-        }
-    }));
-    let qrs =
-        at(r).saturating_sub(s(QRS_HALF_WIDTH_S)).max(lo)..(at(r) + s(QRS_HALF_WIDTH_S)).min(hi);
+    slope.resize(y.len(), 0.0);
+    if lo < hi {
+        let (inside, later, earlier) = (&mut slope[lo..hi], &y[lo + 1..=hi], &y[lo - 1..hi - 1]);
+        crate::outline::by_fours(hi - lo, |k| inside[k] = (later[k] - earlier[k]).abs());
+    }
+    let qrs = at(r).saturating_sub(qrs_half).max(lo)..(at(r) + qrs_half).min(hi);
     let steepest = slope[qrs].iter().copied().fold(0.0f32, max_f32);
-    let flat = s(J_FLAT_S);
     let limit = J_SLOPE_FRACTION * steepest;
-    let j = (at(r) + s(J_WINDOW_S.0)..at(r) + s(J_WINDOW_S.1))
+    let j = (at(r) + j_window.0..at(r) + j_window.1)
         .find(|&i| i + flat <= hi && slope[i..i + flat].iter().all(|&v| v < limit))?;
-    let st = y[j + s(MEASURE_AFTER_J_MS / 1000.0)];
+    let st = y[j + after_j];
     // The flattest stretch of the PR window: the least summed |slope| over `span` samples.
-    let span = s(BASELINE_SPAN_S);
-    let (pr_lo, pr_hi) = (at(r) - s(PR_WINDOW_S.0), at(r) - s(PR_WINDOW_S.1));
+    let (pr_lo, pr_hi) = (at(r) - pr.0, at(r) - pr.1);
     let (pr_lo, pr_hi) = (pr_lo.max(lo), pr_hi.saturating_sub(span));
     if pr_lo >= pr_hi {
         return None;
@@ -171,16 +212,44 @@ fn smooth(
             std::mem::swap(y, pass);
             return 0..0;
         }
-        let mut sum: f32 = y[lo - left..lo + right].iter().sum();
-        for i in lo..hi {
-            sum += y[i + right];
-            pass[i] = sum / width as f32;
-            sum -= y[i - left];
-        }
+        let sum: f32 = y[lo - left..lo + right].iter().sum();
+        // In a function of its own in the wasm module (`outline.rs`): inlined, the running
+        // sum went through the stack on every sample.
+        crate::outline::opaque(moving_mean as fn(&[f32], &[f32], &mut [f32], f32, f32))(
+            &y[lo + right..hi + right],
+            &y[lo - left..hi - left],
+            &mut pass[lo..hi],
+            sum,
+            width as f32,
+        );
         std::mem::swap(y, pass);
         valid = lo..hi;
     }
     valid
+}
+
+/// The moving mean over `width` samples from a running `sum`: output `i` adds `added[i]`,
+/// is the mean, then drops `dropped[i]`.
+fn moving_mean(added: &[f32], dropped: &[f32], out: &mut [f32], mut sum: f32, width: f32) {
+    let mut step = |out: &mut f32, a: f32, d: f32| {
+        sum += a;
+        *out = sum / width;
+        sum -= d;
+    };
+    // Four samples per iteration, in order: in the wasm module the running sum goes through
+    // the stack at every iteration's fuel check (see `ZeroPhase::pass`).
+    let mut outs = out.chunks_exact_mut(4);
+    let mut adds = added.chunks_exact(4);
+    let mut drops = dropped.chunks_exact(4);
+    for ((o, a), d) in (&mut outs).zip(&mut adds).zip(&mut drops) {
+        for k in 0..4 {
+            step(&mut o[k], a[k], d[k]);
+        }
+    }
+    let (adds, drops) = (adds.remainder(), drops.remainder());
+    for ((o, &a), &d) in outs.into_remainder().iter_mut().zip(adds).zip(drops) {
+        step(o, a, d);
+    }
 }
 
 #[cfg(test)]

@@ -12,6 +12,8 @@
 //! in 20–40 ms) and reads a T wave, which rises over 100 ms or more, at its own gentle pace.
 //! It is computed only around candidates, never over the whole signal.
 
+use crate::finite::max_f32;
+
 /// Each side's mean spans this long, s.
 const SPAN_S: f64 = 0.010;
 
@@ -52,11 +54,17 @@ impl<'a> Steepness<'a> {
         let mut before: f32 = x[lo - h..lo].iter().sum();
         let mut after: f32 = x[lo + 1..=lo + h].iter().sum();
         let mut steepest = 0.0f32;
-        for i in lo..hi {
-            steepest = steepest.max((after - before).abs());
-            before += x[i] - x[i - h];
-            after += x[i + h + 1] - x[i + 1];
-        }
+        // Sample `i` enters `before` as `i - h` leaves it; `i + h + 1` enters `after` as `i + 1`
+        // leaves it.
+        let entering_before = &x[lo..hi];
+        let leaving_before = &x[lo - h..hi - h];
+        let entering_after = &x[lo + h + 1..hi + h + 1];
+        let leaving_after = &x[lo + 1..hi + 1];
+        crate::outline::by_fours(hi - lo, |k| {
+            steepest = max_f32(steepest, (after - before).abs());
+            before += entering_before[k] - leaving_before[k];
+            after += entering_after[k] - leaving_after[k];
+        });
         steepest / h as f32
     }
 }
