@@ -89,6 +89,11 @@ pub fn tuple(c: Counts) -> (u32, u32, u32) {
     (c.tp, c.fp, c.fn_)
 }
 
+/// The rows of a per-language or per-genre tally, as the baselines state them.
+pub fn rows(tally: &BTreeMap<String, Counts>) -> Vec<(&str, (u32, u32, u32))> {
+    tally.iter().map(|(k, c)| (k.as_str(), tuple(*c))).collect()
+}
+
 /// The outcome for one rule. A sentence labelled with the rule is a true positive when the
 /// extractor emits that rule, a wrong-rule case when it flags the sentence under other rules
 /// only, and a false negative when it flags nothing; a false positive is the rule emitted on
