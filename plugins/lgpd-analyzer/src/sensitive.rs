@@ -16,7 +16,7 @@ use medplug_pdk::lgpd::FindingKind;
 use regex_automata::meta::Regex;
 
 use crate::candidate::Candidate;
-use crate::text::{Segments, is_function_word, window_before};
+use crate::text::{Segments, is_function_word, line_end_within, line_start_within, window_before};
 
 /// A CID-10 code: chapter letter, two digits, optional subcategory.
 pub const CID_PATTERN: &str = r"[a-z][0-9]{2}(?:\.[0-9x])?";
@@ -279,15 +279,8 @@ impl<'a> Anchors<'a> {
         // A form's option left unticked ("(   ) leitura de íris") states nothing about anyone.
         // Only the last bytes before the term matter, since such a line is short; bounded so that
         // a text without line breaks stays linear.
-        let from = self
-            .folded
-            .floor_char_boundary(span.start.saturating_sub(64));
-        let before = &self.folded[from..span.start];
-        let line = match before.rfind('\n') {
-            Some(i) => &before[i + 1..],
-            None if from == 0 => before,
-            None => "",
-        };
+        let line = line_start_within(self.folded, span.start, 64)
+            .map_or("", |start| &self.folded[start..span.start]);
         if let Some(inside) = line
             .trim()
             .strip_prefix(['(', '['])
@@ -408,17 +401,11 @@ fn is_heading(text: &str, span: &Range<usize>) -> bool {
     }
     // Only the bytes just before and after the term can belong to a short line: bounded, so
     // that a text without line breaks stays linear.
-    let from = text.floor_char_boundary(span.start.saturating_sub(SHORT_LINE + 1));
-    let to = text.ceil_char_boundary((span.end + SHORT_LINE + 1).min(text.len()));
-    let start = match text[from..span.start].rfind('\n') {
-        Some(i) => from + i + 1,
-        None if from == 0 => 0,
-        None => return false,
-    };
-    let end = match text[span.end..to].find('\n') {
-        Some(i) => span.end + i,
-        None if to == text.len() => to,
-        None => return false,
+    let (Some(start), Some(end)) = (
+        line_start_within(text, span.start, SHORT_LINE + 1),
+        line_end_within(text, span.end, SHORT_LINE + 1),
+    ) else {
+        return false;
     };
     let line = &text[start..end];
     line.len() <= SHORT_LINE

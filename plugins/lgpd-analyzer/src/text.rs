@@ -78,6 +78,27 @@ pub fn value_key(raw: &str) -> String {
     key
 }
 
+/// Where the line holding byte `at` starts, if it starts within `reach` bytes before `at`.
+/// Bounded, so that a check made at every term stays linear in a text without line breaks.
+pub fn line_start_within(text: &str, at: usize, reach: usize) -> Option<usize> {
+    let from = text.floor_char_boundary(at.saturating_sub(reach));
+    match text[from..at].rfind('\n') {
+        Some(i) => Some(from + i + 1),
+        None if from == 0 => Some(0),
+        None => None,
+    }
+}
+
+/// Where the line holding byte `at` ends, if it ends within `reach` bytes after `at`.
+pub fn line_end_within(text: &str, at: usize, reach: usize) -> Option<usize> {
+    let to = text.ceil_char_boundary((at + reach).min(text.len()));
+    match text[at..to].find('\n') {
+        Some(i) => Some(at + i),
+        None if to == text.len() => Some(to),
+        None => None,
+    }
+}
+
 /// Up to `chars` characters before byte `at`, lower-cased.
 pub fn window_before(text: &str, at: usize, chars: usize) -> String {
     let start = text[..at]
@@ -185,7 +206,18 @@ pub fn char_ranges(text: &str, ranges: &[Range<usize>]) -> Vec<Range<usize>> {
 
 #[cfg(test)]
 mod latin1_tests {
-    use super::is_word_char;
+    use super::{is_word_char, line_end_within, line_start_within};
+
+    #[test]
+    fn a_line_is_found_only_within_reach() {
+        let text = "abc\ndef ghi\njkl";
+        assert_eq!(line_start_within(text, 8, 10), Some(4));
+        assert_eq!(line_start_within(text, 2, 10), Some(0));
+        assert_eq!(line_start_within(text, 8, 3), None);
+        assert_eq!(line_end_within(text, 4, 10), Some(11));
+        assert_eq!(line_end_within(text, 13, 10), Some(15));
+        assert_eq!(line_end_within(text, 4, 3), None);
+    }
 
     #[test]
     fn latin1_word_characters_agree_with_unicode() {
