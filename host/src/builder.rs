@@ -15,7 +15,7 @@ use crate::quota::QuotaLedger;
 use crate::reaper::Reaper;
 use crate::registry::{
     CompileCache, DEFAULT_COMPILE_CACHE_BYTES, LoadSettings, ModuleSource, Registry, Snapshot,
-    VersionStatus, load,
+    VersionStatus, load, load_failed_record,
 };
 use crate::services::Services;
 use crate::{Host, Limits, LoadError};
@@ -23,6 +23,9 @@ use crate::{Host, Limits, LoadError};
 /// Audit records a host without storage keeps in memory: the most recent ones (about 4 MB), so
 /// that a host left running does not grow without bound.
 pub const MEMORY_AUDIT_RECORDS: usize = 10_000;
+
+/// The actor of the `load_failed` records of modules refused while a host is built.
+pub const START_ACTOR: &str = "host-start";
 
 /// Where one module comes from.
 #[derive(Debug)]
@@ -110,9 +113,13 @@ impl HostBuilder {
         self
     }
 
-    /// Validates every call's input and output against the functions' JSON Schemas, read from
-    /// `dir/<plugin>/<function>.{input,output}.json` (as `cargo xtask build-plugins` copies
-    /// them next to the modules). A plugin whose schemas are missing is refused.
+    /// Where the schemas of modules that embed none are: a module built by `cargo xtask
+    /// build-plugins` carries its own (its `medplug.schemas` section), which the host checks
+    /// every call against with or without this; a module without that section (built
+    /// elsewhere, in another language) is checked against
+    /// `dir/<plugin>/<function>.{input,output}.json`, and refused if they are missing. Without
+    /// a directory such a module is not validated, unless the policy requires schemas
+    /// (`[schemas] require = true`), which refuses it.
     pub fn schemas_dir(mut self, dir: impl Into<PathBuf>) -> Self {
         self.schemas_dir = Some(dir.into());
         self
@@ -168,11 +175,25 @@ impl HostBuilder {
             },
             quotas: QuotaLedger::default(),
         };
+        // A module refused at start leaves a `load_failed` record, like one refused later (best
+        // effort: the error is what the embedder gets).
+        let started = std::time::Instant::now();
+        let refused = |origin: &str, bytes: Option<&[u8]>, error: LoadError| {
+            let record = load_failed_record(origin, bytes, &error, START_ACTOR, started);
+            let _ = services.audit.append(&record);
+            error
+        };
         let mut modules = Vec::new();
         for source in self.sources {
             match source {
-                Source::Dir(dir) => modules.extend(ModuleSource::read_dir(&dir)?),
-                Source::File(path) => modules.push(ModuleSource::read_file(&path)?),
+                Source::Dir(dir) => modules.extend(
+                    ModuleSource::read_dir(&dir)
+                        .map_err(|e| refused(&dir.display().to_string(), None, e))?,
+                ),
+                Source::File(path) => modules.push(
+                    ModuleSource::read_file(&path)
+                        .map_err(|e| refused(&path.display().to_string(), None, e))?,
+                ),
                 Source::Bytes { origin, bytes } => modules.push(ModuleSource::bytes(origin, bytes)),
             }
         }
@@ -194,10 +215,15 @@ impl HostBuilder {
         let mut snapshot = Snapshot::default();
         for module in &modules {
             let guess = settings.guess_limits(module, None);
-            let plugin = load(module, &settings, guess)?;
-            snapshot.insert(Arc::new(plugin), VersionStatus::default())?;
+            let refuse_module = |e| refused(&module.origin, Some(&module.bytes), e);
+            let plugin = load(module, &settings, guess).map_err(refuse_module)?;
+            snapshot
+                .insert(Arc::new(plugin), VersionStatus::default())
+                .map_err(refuse_module)?;
         }
-        snapshot.check_pins(&settings.policy)?;
+        snapshot
+            .check_pins(&settings.policy)
+            .map_err(|e| refused("the policy's pins", None, e))?;
         Ok(Host::new(
             Registry::new(snapshot),
             settings,

@@ -62,9 +62,10 @@ pub use metrics::METRICS_CONTENT_TYPE;
 pub use policy::Policy;
 pub use quota::{CallQuota, HostFunctionQuota};
 pub use registry::{
-    ContractViolation, DEFAULT_COMPILE_CACHE_BYTES, FunctionSchemas, Import, Inspection,
-    LifecycleEvent, ModuleInterface, PluginVersion, PluginWatcher, SchemaError, SchemaViolation,
+    ContractViolation, DEFAULT_COMPILE_CACHE_BYTES, EmbeddedFunction, EmbeddedSchemas,
+    EmbeddedSchemasProblem, FunctionSchemas, Import, Inspection, LifecycleEvent, ModuleInterface,
+    PluginVersion, PluginWatcher, SCHEMAS_SECTION, SchemaError, SchemaViolation,
     SchemaViolationItem, VersionListing, VersionRequirement, VersionStatus, WatchOptions, inspect,
     signature,
 };
-pub use services::{MAX_AUDIT_EVENTS_PER_CALL, audit, patients, phi};
+pub use services::{MAX_AUDIT_EVENTS_PER_CALL, MAX_HOST_REQUEST_BYTES, audit, patients, phi};

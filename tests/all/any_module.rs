@@ -13,7 +13,9 @@ use conformance::{index, plugin, root, test_plugin};
 use medplug_conformance::{Options, Status, check_module};
 use medplug_host::audit::MemoryAuditSink;
 use medplug_host::policy::{LOCAL_TENANT, PluginPolicy};
-use medplug_host::{CallError, ContractViolation, Host, LoadError, Policy};
+use medplug_host::{
+    CallError, ContractViolation, EmbeddedFunction, EmbeddedSchemas, Host, LoadError, Policy,
+};
 use medplug_pdk::{Capability, ErrorCode};
 use serde_json::{Value, json};
 
@@ -35,7 +37,62 @@ fn every_reference_plugin_passes_every_check() -> Result<()> {
             report.plugin.as_deref(),
             Some(format!("{}@{}", entry.name, entry.version).as_str())
         );
+        assert_eq!(
+            report.check("schemas").map(|c| c.detail.as_str()),
+            Some(
+                "embedded, equal to the published ones; every fixture's input and output validate"
+            ),
+            "{}",
+            entry.name
+        );
     }
+    Ok(())
+}
+
+#[test]
+fn embedded_schemas_must_equal_the_published_ones() -> Result<()> {
+    // state-leak with schemas of its own, against a directory that publishes others.
+    let mut own = EmbeddedSchemas::default();
+    own.functions.insert(
+        "remember".to_owned(),
+        EmbeddedFunction {
+            input: json!({"type": "object"}),
+            output: json!({"type": "object"}),
+        },
+    );
+    let module = own
+        .embed(&test_plugin("state-leak")?)
+        .map_err(anyhow::Error::msg)?;
+    let dir = tempfile::tempdir()?;
+    std::fs::create_dir(dir.path().join("state-leak"))?;
+    std::fs::write(
+        dir.path().join("state-leak/remember.input.json"),
+        r#"{"type": "object"}"#,
+    )?;
+    std::fs::write(
+        dir.path().join("state-leak/remember.output.json"),
+        r#"{"type": "array"}"#,
+    )?;
+    let options = Options {
+        fixtures: None,
+        schemas: Some(dir.path().to_owned()),
+    };
+    let report = check_module("state-leak.wasm", &module, &options);
+    assert_eq!(report.failed(), ["schemas"], "{}", report.table());
+    assert_eq!(
+        report.check("schemas").map(|c| c.detail.clone()),
+        Some(format!(
+            "the module's state-leak/remember.output differs from the published {}",
+            dir.path().join("state-leak/remember.output.json").display()
+        ))
+    );
+    // Without a directory the section alone counts; the plugin's own answers are still judged.
+    let report = check_module("state-leak.wasm", &module, &Options::default());
+    assert_eq!(report.failed(), Vec::<&str>::new(), "{}", report.table());
+    assert_eq!(
+        report.check("schemas").map(|c| c.detail.as_str()),
+        Some("embedded (no fixtures to validate)")
+    );
     Ok(())
 }
 

@@ -13,7 +13,7 @@ use anyhow::{Context, Result, bail, ensure};
 use conformance::{reference_host, root, validate};
 use ecg_analyzer::synthetic::{Rhythm, Synthetic};
 use medplug_host::{CallError, Host};
-use medplug_pdk::{ErrorCode, SchemaId, claims, ecg, lesion, lgpd, wire_name};
+use medplug_pdk::{SchemaId, claims, ecg, lesion, lgpd, wire_name};
 use serde_json::{Value, json};
 
 /// Where the design contracts are, when not at `../shared/design-contracts.md`.
@@ -419,17 +419,21 @@ fn the_claims_adapters_answer_d3_s_and_d4_s_examples_with_extract_s_claims() -> 
     )?;
     assert_eq!(validated, out);
     readable_as(&d4_implied, &validated, &["/*/evidence_score"])?;
-    // A bare value holds no document.
-    let (code, message) = refusal(
-        &host,
-        claims::PLUGIN_NAME,
-        claims::VALIDATE_MEDICAL_CLAIMS,
-        &json!("HAS controlada reduz risco de AVC"),
-    )?;
-    assert_eq!(code, ErrorCode::InvalidInput.as_str());
+    // A bare value holds no document: the input schema the module embeds refuses it before the
+    // plugin runs (`medplug_pdk::claims`'s tests cover the plugin's own refusal).
+    let error = host
+        .call::<_, Value>(
+            claims::PLUGIN_NAME,
+            claims::VALIDATE_MEDICAL_CLAIMS,
+            &json!("HAS controlada reduz risco de AVC"),
+        )
+        .unwrap_err();
+    assert_eq!(error.kind(), "input_schema");
     assert!(
-        message.contains("expected a JSON object or array whose strings are the text"),
-        "{message}"
+        error.to_string().contains(
+            r#"at (root): "HAS controlada reduz risco de AVC" is not of types "array", "object""#
+        ),
+        "{error}"
     );
     Ok(())
 }

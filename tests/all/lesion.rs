@@ -70,11 +70,19 @@ fn an_out_of_range_value_from_raw_json_names_its_field() -> Result<()> {
         other => panic!("expected invalid_input, got {other:?}"),
     }
     let unknown_colour = br#"{"lesions": [{"id": "L1", "dermoscopy": {"colors": ["purple"]}}]}"#;
+    // An unknown colour breaks the schema the module embeds: the host refuses it, naming where,
+    // before the plugin runs.
     match host.call_json(lesion::PLUGIN_NAME, lesion::SCORE, unknown_colour) {
-        Err(CallError::InvalidInput { message, .. }) => {
-            assert!(message.contains("unknown variant `purple`"), "{message}");
+        Err(CallError::InputSchema { violation, .. }) => {
+            let pointers: Vec<&str> = violation
+                .errors
+                .iter()
+                .map(|e| e.pointer.as_str())
+                .collect();
+            assert_eq!(pointers, ["/lesions/0/dermoscopy"]);
+            assert_eq!(violation.schema_id, "lesion-risk/score.input");
         }
-        other => panic!("expected invalid_input, got {other:?}"),
+        other => panic!("expected input_schema, got {other:?}"),
     }
     Ok(())
 }

@@ -3,14 +3,20 @@
 //! 1. `cargo build --profile plugin --target wasm32-unknown-unknown` (one cargo run for all);
 //! 2. binaryen's wasm-opt (`-Oz` by default; which one: `wasm_opt.rs`), skipped when the raw
 //!    module is unchanged since the last build;
-//! 3. the ABI v1 check of `medplug_host::inspect`: `describe` runs, every function it lists is
-//!    exported, imports are only Extism's kernel and the host functions of requested capabilities;
-//! 4. `target/plugins/<name>.wasm`, its JSON Schemas copied to `target/plugins/schemas/<name>/`
-//!    (the host validates every call's input and output against them), `index.json`, and a
+//! 3. the published schemas (`schemas/<name>/<function>.{input,output}.json`, which `cargo xtask
+//!    schemas` writes and `schemas --check` keeps equal to the types) embedded in the module as
+//!    its `medplug.schemas` custom section (`medplug_host::EmbeddedSchemas`), which hosts
+//!    validate every call's input and output against;
+//! 4. the ABI v1 check of `medplug_host::inspect` on the final bytes: `describe` runs, every
+//!    function it lists is exported, imports are only Extism's kernel and the host functions of
+//!    requested capabilities, the section holds exactly `describe`'s functions and compiles;
+//!    then every embedded schema must equal its published file;
+//! 5. `target/plugins/<name>.wasm`, its JSON Schemas also copied to
+//!    `target/plugins/schemas/<name>/` (for hosts given a schemas directory), `index.json`, and a
 //!    size table;
-//! 5. with `--sign KEY`, `target/plugins/<name>.wasm.sig`: an ed25519 signature of the module
-//!    that hosts whose policy trusts the key verify at load (`medplug signing-key new` makes a
-//!    key).
+//! 6. with `--sign KEY`, `target/plugins/<name>.wasm.sig`: an ed25519 signature of the final
+//!    module, section included, that hosts whose policy trusts the key verify at load (`medplug
+//!    signing-key new` makes a key).
 //!
 //! The misbehaving plugins under `tests/guests/` are built in the same cargo run and copied,
 //! unoptimised and unchecked (some break the rules on purpose), to `target/test-plugins/`.
@@ -20,8 +26,9 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result, bail};
 use conformance::{PLUGIN_INDEX_FILE, PluginIndex, PluginIndexEntry};
 use medplug_host::signature::{ModuleSignature, SigningKey};
-use medplug_host::{Inspection, inspect, sha256_hex};
+use medplug_host::{EmbeddedFunction, EmbeddedSchemas, Inspection, inspect, sha256_hex};
 use serde::Deserialize;
+use serde_json::Value;
 use xshell::cmd;
 
 use crate::toolchain::{WASM_TARGET, ensure_wasm_target};
@@ -315,7 +322,20 @@ fn build_one(
         }
     };
 
+    // The published schemas travel in the module: appended after wasm-opt (which would not
+    // keep a custom section it does not know), replacing the section of a module built before.
+    let schemas_root = root.join("schemas");
+    let optimised = published_schemas(&schemas_root, &plugin.name)?
+        .embed(&optimised)
+        .map_err(|e| anyhow::anyhow!("plugin `{}`: embedding its schemas: {e}", plugin.name))?;
     let inspection = check_contract(plugin, &out_path.display().to_string(), &optimised)?;
+    let functions: Vec<&str> = inspection
+        .info
+        .functions
+        .iter()
+        .map(|f| f.name.as_str())
+        .collect();
+    check_embedded_schemas(&plugin.name, &functions, &optimised, &schemas_root)?;
     let info = inspection.info;
     let _ = std::fs::remove_file(out_path.with_extension("wasm.tmp"));
     std::fs::write(&out_path, &optimised)?;
@@ -332,6 +352,88 @@ fn build_one(
         functions: info.functions.into_iter().map(|f| f.name).collect(),
         capabilities: info.capabilities,
     })
+}
+
+/// The schemas `plugin` publishes under `schemas_root` (`<plugin>/<function>.input.json` and
+/// `.output.json`), as its `medplug.schemas` section holds them.
+fn published_schemas(schemas_root: &Path, plugin: &str) -> Result<EmbeddedSchemas> {
+    let dir = schemas_root.join(plugin);
+    let entries = std::fs::read_dir(&dir).with_context(|| {
+        format!(
+            "plugin `{plugin}` has no schemas in {}: run `cargo xtask schemas`",
+            dir.display()
+        )
+    })?;
+    let mut schemas = EmbeddedSchemas::default();
+    for entry in entries {
+        let path = entry?.path();
+        let Some(function) = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .and_then(|n| n.strip_suffix(".input.json"))
+        else {
+            continue;
+        };
+        let output = dir.join(format!("{function}.output.json"));
+        schemas.functions.insert(
+            function.to_owned(),
+            EmbeddedFunction {
+                input: read_schema(&path)?,
+                output: read_schema(&output)?,
+            },
+        );
+    }
+    Ok(schemas)
+}
+
+fn read_schema(path: &Path) -> Result<Value> {
+    let text = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
+    serde_json::from_slice(&text).with_context(|| format!("{} is not JSON", path.display()))
+}
+
+/// The build's check of the `medplug.schemas` section: it must hold, for every function
+/// `describe` lists and no other, exactly the schemas published in
+/// `<schemas_root>/<plugin>/<function>.{input,output}.json`. Errors name plugin, function and
+/// file.
+fn check_embedded_schemas(
+    plugin: &str,
+    functions: &[&str],
+    module: &[u8],
+    schemas_root: &Path,
+) -> Result<()> {
+    let refused = |rule: String| anyhow::anyhow!("plugin `{plugin}`: {rule}");
+    let embedded = EmbeddedSchemas::read(module)
+        .map_err(|problem| refused(problem.to_string()))?
+        .ok_or_else(|| refused("the module embeds no schemas".to_owned()))?;
+    if let Some(extra) = embedded
+        .functions
+        .keys()
+        .find(|name| !functions.contains(&name.as_str()))
+    {
+        return Err(refused(format!(
+            "the module embeds schemas for `{extra}`, which `describe` does not list"
+        )));
+    }
+    for function in functions {
+        let Some(schemas) = embedded.functions.get(*function) else {
+            return Err(refused(format!(
+                "the module embeds no schemas for function `{function}`"
+            )));
+        };
+        for (side, schema) in [("input", &schemas.input), ("output", &schemas.output)] {
+            let file = schemas_root
+                .join(plugin)
+                .join(format!("{function}.{side}.json"));
+            if &read_schema(&file)? != schema {
+                return Err(refused(format!(
+                    "the {side} schema embedded for function `{function}` differs from the \
+                     published {}",
+                    file.display()
+                )));
+            }
+        }
+    }
+    Ok(())
 }
 
 /// The ABI v1 checks of `medplug_host::inspect`, plus: `describe`'s name and version are the
@@ -405,6 +507,7 @@ mod tests {
     }
 
     use super::*;
+    use serde_json::json;
 
     fn test_plugin(name: &str) -> Vec<u8> {
         let path = crate::project_root()
@@ -451,6 +554,100 @@ mod tests {
             "plugin `misbehave` breaks the plugin contract: `describe` says version 0.1.0 but the crate is 0.2.0; \
              use env!(\"CARGO_PKG_VERSION\")"
         );
+    }
+
+    /// A temporary `schemas/` with plugin `p`'s function `f`.
+    fn published() -> Result<tempfile::TempDir> {
+        let root = tempfile::tempdir()?;
+        std::fs::create_dir(root.path().join("p"))?;
+        let input = "{\n  \"type\": \"object\",\n  \"required\": [\"text\"]\n}\n";
+        std::fs::write(root.path().join("p/f.input.json"), input)?;
+        std::fs::write(root.path().join("p/f.output.json"), r#"{"type": "object"}"#)?;
+        std::fs::write(root.path().join("p/notes.txt"), "not a schema")?;
+        Ok(root)
+    }
+
+    /// The smallest valid module: the header alone.
+    const EMPTY_MODULE: &[u8] = b"\0asm\x01\0\0\0";
+
+    #[test]
+    fn the_published_schemas_are_embedded_and_pass_the_check() -> Result<()> {
+        let root = published()?;
+        let schemas = published_schemas(root.path(), "p")?;
+        assert_eq!(
+            String::from_utf8(schemas.to_payload())?,
+            r#"{"version":1,"functions":{"f":{"input":{"required":["text"],"type":"object"},"output":{"type":"object"}}}}"#
+        );
+        let module = schemas.embed(EMPTY_MODULE).map_err(anyhow::Error::msg)?;
+        check_embedded_schemas("p", &["f"], &module, root.path())?;
+        // Embedding again replaces the section: the module is the same.
+        assert_eq!(schemas.embed(&module).map_err(anyhow::Error::msg)?, module);
+        Ok(())
+    }
+
+    #[test]
+    fn a_module_whose_embedded_schemas_differ_from_the_published_ones_is_refused() -> Result<()> {
+        let root = published()?;
+        let mut tampered = published_schemas(root.path(), "p")?;
+        // One constraint dropped from the input schema: the module would accept more.
+        tampered.functions.get_mut("f").context("f")?.input = json!({"type": "object"});
+        let module = tampered.embed(EMPTY_MODULE).map_err(anyhow::Error::msg)?;
+        let err = check_embedded_schemas("p", &["f"], &module, root.path()).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            format!(
+                "plugin `p`: the input schema embedded for function `f` differs from the \
+                 published {}",
+                root.path().join("p/f.input.json").display()
+            )
+        );
+
+        let err = check_embedded_schemas("p", &["f"], EMPTY_MODULE, root.path()).unwrap_err();
+        assert_eq!(err.to_string(), "plugin `p`: the module embeds no schemas");
+
+        let module = published_schemas(root.path(), "p")?
+            .embed(EMPTY_MODULE)
+            .map_err(anyhow::Error::msg)?;
+        let err = check_embedded_schemas("p", &["f", "g"], &module, root.path()).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "plugin `p`: the module embeds no schemas for function `g`"
+        );
+        let err = check_embedded_schemas("p", &[], &module, root.path()).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "plugin `p`: the module embeds schemas for `f`, which `describe` does not list"
+        );
+        Ok(())
+    }
+
+    #[test]
+    fn a_function_without_its_output_schema_names_the_file() -> Result<()> {
+        let root = published()?;
+        std::fs::remove_file(root.path().join("p/f.output.json"))?;
+        let err = published_schemas(root.path(), "p").unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            format!("reading {}", root.path().join("p/f.output.json").display())
+        );
+        Ok(())
+    }
+
+    #[test]
+    fn the_built_plugins_embed_their_published_schemas() -> Result<()> {
+        let root = crate::project_root();
+        let index = read_index(&root.join("target/plugins").join(PLUGIN_INDEX_FILE));
+        assert!(
+            !index.plugins.is_empty(),
+            "run `cargo xtask build-plugins` first"
+        );
+        for entry in &index.plugins {
+            let module = std::fs::read(root.join(format!("target/plugins/{}.wasm", entry.name)))?;
+            // `functions` is what `describe` listed at build.
+            let functions: Vec<&str> = entry.functions.iter().map(String::as_str).collect();
+            check_embedded_schemas(&entry.name, &functions, &module, &root.join("schemas"))?;
+        }
+        Ok(())
     }
 
     #[test]

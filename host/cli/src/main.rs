@@ -21,7 +21,8 @@
 //! medplug admin-key new [--label L]                 a key for the service's /v1/admin endpoints
 //! ```
 //! Plugins come from `--plugins DIR`, else `$MEDPLUG_PLUGINS`, else `target/plugins`; their
-//! JSON Schemas from `DIR/schemas` (`--no-schemas` skips validation). The policy comes from
+//! JSON Schemas from the module's `medplug.schemas` section, else `DIR/schemas` (`--no-schemas`
+//! skips the directory, never a section). The policy comes from
 //! `--policy FILE`, else `$MEDPLUG_POLICY`, else the built-in copy of `medplug.toml` (paths
 //! relative to the working directory). One file per command under `commands/`.
 

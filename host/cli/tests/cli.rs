@@ -155,6 +155,29 @@ fn list_and_inspect_describe_the_plugins() -> Result<()> {
                 .as_str()
                 .is_some_and(|s| s.starts_with("extism:host/env::")))
     );
+    // Its schemas travel in it; a test plugin has none, and inspect says so.
+    assert_eq!(
+        report["embedded_schemas"],
+        serde_json::json!(["analyze", "analyze_lgpd_compliance", "redact"])
+    );
+    assert!(
+        out.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let bare = plugins_dir().join("../test-plugins/state-leak.wasm");
+    let out = medplug(&["inspect", bare.to_str().context("path")?], "")?;
+    assert!(out.status.success());
+    let report: Value = serde_json::from_slice(&out.stdout)?;
+    assert_eq!(report["embedded_schemas"], Value::Null);
+    assert_eq!(
+        String::from_utf8(out.stderr)?,
+        format!(
+            "warning: {} embeds no schemas (no `medplug.schemas` section): a host validates its \
+             calls only against a schemas directory, and refuses it if its policy requires schemas\n",
+            bare.display()
+        )
+    );
     Ok(())
 }
 

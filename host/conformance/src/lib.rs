@@ -15,9 +15,12 @@
 //! | `loads` | a host loads it under the default limits, its requested capabilities granted |
 //! | `invalid_input` | each function answers malformed JSON, a wrong type and an empty input with `invalid_input`, never a trap |
 //! | `survives_errors` | the instance that refused those inputs stays in service and answers the next call |
-//! | `schemas` | each function's input and output schemas are published (`SCHEMAS/<plugin>/<function>.{input,output}.json`) and every fixture's input and output validate against them |
+//! | `schemas` | each function's input and output schemas are embedded in the module (its `medplug.schemas` section, which `cargo xtask build-plugins` writes) or published (`SCHEMAS/<plugin>/<function>.{input,output}.json`) — when both, equal — and every fixture's input and output validate against them |
 //! | `fixtures` | each fixture's output equals its expected file (`FIXTURES/<function>/<case>.{input,expected}.json`) |
 //! | `limits` | no call hit a limit (time, fuel, memory) |
+//!
+//! `invalid_input` and `survives_errors` judge the plugin itself: a module that embeds schemas
+//! runs them without its section, so that the host's guard does not answer for it.
 //!
 //! The module runs in a host with no patient store and no PHI key: a function whose fixture
 //! needs `get_patient` or `encrypt_phi` gets their `internal` refusal, as in any host without
@@ -28,8 +31,8 @@ mod report;
 use std::path::{Path, PathBuf};
 
 use medplug_host::{
-    CallError, ContractViolation, Host, LoadError, ModuleInterface, Policy, PoolLimits, inspect,
-    policy::PluginPolicy,
+    CallError, ContractViolation, EmbeddedSchemas, Host, LoadError, ModuleInterface, Policy,
+    PoolLimits, inspect, policy::PluginPolicy,
 };
 use medplug_pdk::{Capability, DESCRIBE_FUNCTION, PluginInfo, SchemaId, WARM_UP_FUNCTION};
 use serde_json::Value;
@@ -227,7 +230,8 @@ fn run_checks(
         bytes,
         info: &info,
     };
-    let bare = match module.host(None) {
+    // With its own schemas, if it embeds any.
+    let loaded = match module.host(None) {
         Ok(host) => host,
         Err(e) => {
             checks.fail("loads", e.to_string());
@@ -235,6 +239,23 @@ fn run_checks(
         }
     };
     checks.pass("loads", "under the default limits");
+    // The plugin's own answers: a host that checks no schema, the module without its section.
+    let embedded = EmbeddedSchemas::read(bytes).ok().flatten();
+    let stripped;
+    let bare = match &embedded {
+        None => loaded.clone(),
+        Some(_) => {
+            stripped = EmbeddedSchemas::strip(bytes)?;
+            let without_section = Module {
+                bytes: &stripped,
+                ..module
+            };
+            without_section.host(None).map_err(|e| {
+                checks.fail("loads", format!("without its schemas section: {e}"));
+                "`loads` failed".to_owned()
+            })?
+        }
+    };
     let mut limits = LimitWatch::default();
     check_bad_inputs(checks, &bare, &info, &mut limits);
     let fixtures = match options.fixtures.as_deref().map(fixtures_in).transpose() {
@@ -245,13 +266,23 @@ fn run_checks(
         }
     };
     check_survives_errors(checks, &bare, &info, fixtures.as_deref());
-    let validating = check_schemas_published(checks, &module, &bare, options.schemas.as_deref());
+    let (validating, source) = match &embedded {
+        Some(embedded) => (
+            Some(loaded),
+            check_schemas_embedded(checks, &info, embedded, options.schemas.as_deref()),
+        ),
+        None => (
+            check_schemas_published(checks, &module, &bare, options.schemas.as_deref()),
+            "published",
+        ),
+    };
     check_fixtures(
         checks,
         validating.as_ref(),
         &info,
         fixtures.as_deref(),
         &mut limits,
+        source,
     );
     match limits.0 {
         Some(e) => checks.fail("limits", e),
@@ -295,6 +326,11 @@ fn check_describe(
             let name = check_of(&violation);
             checks.fail(name, violation.to_string());
             return Err(format!("`{name}` failed"));
+        }
+        // Its `medplug.schemas` section is unreadable, or not `describe`'s functions.
+        Err(e @ LoadError::Schema { .. }) => {
+            checks.fail("schemas", e.to_string());
+            return Err("`schemas` failed".to_owned());
         }
         Err(e) => {
             checks.fail("describe", e.to_string());
@@ -353,6 +389,7 @@ fn check_exports(checks: &mut Checks, interface: &ModuleInterface, info: &Plugin
 }
 
 /// The module under test, and how to load it.
+#[derive(Clone, Copy)]
 struct Module<'a> {
     origin: &'a str,
     bytes: &'a [u8],
@@ -484,7 +521,10 @@ fn check_schemas_published(
     schemas: Option<&Path>,
 ) -> Option<Host> {
     let Some(dir) = schemas else {
-        checks.skip("schemas", "no schemas given (--schemas DIR)");
+        checks.skip(
+            "schemas",
+            "the module embeds none and none were given (--schemas DIR)",
+        );
         return Some(bare.clone());
     };
     let info = module.info;
@@ -510,14 +550,53 @@ fn check_schemas_published(
         .ok()
 }
 
+/// For a module with a `medplug.schemas` section (which loaded, so it holds `describe`'s
+/// functions and compiles): with a schemas directory, every embedded schema must equal its
+/// published file. Returns how the `schemas` check's pass will describe them.
+fn check_schemas_embedded(
+    checks: &mut Checks,
+    info: &PluginInfo,
+    embedded: &EmbeddedSchemas,
+    schemas: Option<&Path>,
+) -> &'static str {
+    let Some(dir) = schemas else {
+        return "embedded";
+    };
+    let mut wrong = Vec::new();
+    for function in &info.functions {
+        let Some(own) = embedded.functions.get(&function.name) else {
+            continue;
+        };
+        for (id, schema) in [
+            (&function.input_schema, &own.input),
+            (&function.output_schema, &own.output),
+        ] {
+            let file = dir.join(id.file_name());
+            match std::fs::read(&file).map(|bytes| serde_json::from_slice::<Value>(&bytes)) {
+                Err(_) => wrong.push(format!("{} is not published", id.file_name())),
+                Ok(Ok(published)) if &published == schema => {}
+                Ok(_) => wrong.push(format!(
+                    "the module's {id} differs from the published {}",
+                    file.display()
+                )),
+            }
+        }
+    }
+    if !wrong.is_empty() {
+        checks.fail("schemas", wrong.join("; "));
+    }
+    "embedded, equal to the published ones"
+}
+
 /// `fixtures`: each case's output equals its expected file, through `host`; and `schemas`, when
-/// not yet decided: every input and output validated.
+/// not yet decided: every input and output validated against the schemas `source` describes.
 fn check_fixtures(
     checks: &mut Checks,
     host: Option<&Host>,
     info: &PluginInfo,
     fixtures: Option<&[Fixture]>,
     limits: &mut LimitWatch,
+    source: &str,
 ) {
     let (Some(host), Some(fixtures)) = (host, fixtures) else {
         if !checks.has("fixtures") {
@@ -528,7 +607,7 @@ fn check_fixtures(
             checks.skip("fixtures", why);
         }
         if !checks.has("schemas") {
-            checks.pass("schemas", "published (no fixtures to validate)");
+            checks.pass("schemas", format!("{source} (no fixtures to validate)"));
         }
         return;
     };
@@ -567,7 +646,7 @@ fn check_fixtures(
         if schema_errors.is_empty() {
             checks.pass(
                 "schemas",
-                "published; every fixture's input and output validate",
+                format!("{source}; every fixture's input and output validate"),
             );
         } else {
             checks.fail("schemas", schema_errors.join("; "));

@@ -30,6 +30,11 @@ pub enum ModuleProblem {
     DescribeFailed(String),
     /// `describe` answered something that is not a `PluginInfo`.
     DescribeUnreadable(String),
+    /// `describe` ran past the module's time limit (`timeout_ms`) and was interrupted.
+    DescribeTimedOut(std::time::Duration),
+    /// `describe`, asked twice, answered differently: a module that cannot say the same thing
+    /// twice about itself is not one a host can check.
+    DescribeNotDeterministic,
     /// `describe`'s answer breaks ABI v1's rules (name, version, lists).
     BreaksAbi(PluginInfoError),
     /// The optional `warm_up` export trapped or reported an error while pre-warming.
@@ -48,6 +53,15 @@ impl fmt::Display for ModuleProblem {
             Self::DescribeFailed(e) => write!(f, "`describe` failed: {e}"),
             Self::DescribeUnreadable(e) => {
                 write!(f, "`describe` returned no valid plugin info: {e}")
+            }
+            Self::DescribeTimedOut(limit) => {
+                write!(
+                    f,
+                    "`describe` did not return within its time limit of {limit:?}"
+                )
+            }
+            Self::DescribeNotDeterministic => {
+                f.write_str("`describe` answered differently when asked twice")
             }
             Self::BreaksAbi(e) => write!(f, "its `describe` breaks abi v1: {e}"),
             Self::WarmUpFailed(e) => write!(f, "`warm_up` failed: {e}"),

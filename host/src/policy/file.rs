@@ -13,15 +13,27 @@
 //! id = "demo-2026-11"
 //! env = "MEDPLUG_PHI_KEY"
 //!
+//! [audit]                                  # signed checkpoints of the audit trail's head
+//! checkpoint_key = "audit-checkpoint.key"  # ed25519 seed file (`medplug signing-key new`)
+//! checkpoint_dir = "audit-checkpoints"     # `checkpoint-<sequence>.json`, kept off the database
+//! checkpoint_interval_s = 3600             # `medplug serve` writes one this often (default 3600)
+//!
 //! [signatures]
 //! require = false
 //! trusted_keys = ["d75a98…"]               # ed25519 public keys, 64 hex
+//!
+//! [schemas]
+//! require = false                          # true: refuse a module that embeds no schemas
+//!                                          # (when the host has no schemas directory)
 //!
 //! [limits]                                 # every plugin's, unless it has its own
 //! memory_pages = 2048                      # 64 KiB pages
 //! timeout_ms = 5000
 //! fuel = 10000000000                       # 0 turns metering off
 //! max_input_bytes = 16777216
+//! max_output_bytes = 16777216              # checked before the host copies the output
+//! max_host_calls = 1000                    # host-function calls in one call; beyond: the call ends
+//! max_var_bytes = 65536                    # Extism variables per instance (0: none)
 //!
 //! [pool]                                   # per tenant × plugin@version, unless it has its own
 //! max_instances = 4                        # running at once; a call beyond waits…
@@ -106,9 +118,12 @@ struct RawPolicy {
     allow_unlisted_plugins: bool,
     #[serde(default)]
     storage: RawStorage,
+    audit: Option<RawAudit>,
     phi_key: Option<RawPhiKey>,
     #[serde(default)]
     signatures: RawSignatures,
+    #[serde(default)]
+    schemas: RawSchemas,
     #[serde(default)]
     limits: RawLimits,
     #[serde(default)]
@@ -131,10 +146,28 @@ struct RawStorage {
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
+struct RawAudit {
+    checkpoint_key: Option<PathBuf>,
+    checkpoint_dir: Option<PathBuf>,
+    checkpoint_interval_s: Option<u64>,
+}
+
+/// The default of `[audit] checkpoint_interval_s`: hourly.
+const DEFAULT_CHECKPOINT_INTERVAL_S: u64 = 3600;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
 struct RawPhiKey {
     id: String,
     file: Option<PathBuf>,
     env: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSchemas {
+    #[serde(default)]
+    require: bool,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -153,6 +186,9 @@ struct RawLimits {
     timeout_ms: Option<u64>,
     fuel: Option<u64>,
     max_input_bytes: Option<usize>,
+    max_output_bytes: Option<usize>,
+    max_host_calls: Option<u32>,
+    max_var_bytes: Option<u64>,
 }
 
 #[derive(Debug, Default, Clone, Copy, Deserialize)]
@@ -265,6 +301,9 @@ impl RawLimits {
             timeout: self.timeout_ms.map_or(base.timeout, Duration::from_millis),
             fuel: self.fuel.map_or(base.fuel, |f| (f > 0).then_some(f)),
             max_input_bytes: self.max_input_bytes.unwrap_or(base.max_input_bytes),
+            max_output_bytes: self.max_output_bytes.unwrap_or(base.max_output_bytes),
+            max_host_calls: self.max_host_calls.unwrap_or(base.max_host_calls),
+            max_var_bytes: self.max_var_bytes.unwrap_or(base.max_var_bytes),
         }
     }
 }
@@ -430,6 +469,37 @@ pub(super) fn parse(text: &str, origin: &str, base: &Path) -> Result<Policy, Pol
             "[plugins.{name}] is granted `encrypt_phi`, which needs a [phi_key] table"
         )));
     }
+    let audit_checkpoints = match raw.audit {
+        None => None,
+        Some(RawAudit {
+            checkpoint_key: Some(key),
+            checkpoint_dir: Some(dir),
+            checkpoint_interval_s,
+        }) => {
+            let interval = checkpoint_interval_s.unwrap_or(DEFAULT_CHECKPOINT_INTERVAL_S);
+            if interval == 0 {
+                return Err(bad(
+                    "[audit] checkpoint_interval_s must be at least 1".to_owned()
+                ));
+            }
+            if raw.storage.audit_db.is_none() {
+                return Err(bad(
+                    "[audit] checkpoints need a trail to checkpoint: set [storage] audit_db"
+                        .to_owned(),
+                ));
+            }
+            Some(super::AuditCheckpoints {
+                key: base.join(key),
+                dir: base.join(dir),
+                interval: Duration::from_secs(interval),
+            })
+        }
+        Some(_) => {
+            return Err(bad(
+                "[audit] needs both checkpoint_key and checkpoint_dir".to_owned()
+            ));
+        }
+    };
     Ok(Policy {
         default_tenant: raw.default_tenant,
         tenants,
@@ -441,10 +511,16 @@ pub(super) fn parse(text: &str, origin: &str, base: &Path) -> Result<Policy, Pol
         max_idle_total: raw.pool.max_idle_total.unwrap_or(DEFAULT_MAX_IDLE_TOTAL),
         trusted_keys,
         require_signatures: raw.signatures.require,
+        require_schemas: raw.schemas.require,
         audit_db: raw.storage.audit_db.map(|p| base.join(p)),
         patients_db: raw.storage.patients_db.map(|p| base.join(p)),
         api_keys: raw.storage.api_keys.map(|p| base.join(p)),
         phi_key,
+        audit_checkpoints,
+        source: Some(super::PolicySource {
+            origin: origin.to_owned(),
+            sha256: crate::sha256_hex(text.as_bytes()),
+        }),
     })
 }
 
@@ -480,6 +556,9 @@ fn check_limits(limits: &Limits, table: &str) -> Result<(), String> {
     }
     if limits.max_input_bytes == 0 {
         return Err(format!("{table} max_input_bytes must be positive"));
+    }
+    if limits.max_output_bytes == 0 {
+        return Err(format!("{table} max_output_bytes must be positive"));
     }
     Ok(())
 }
@@ -644,5 +723,44 @@ mod tests {
         let error =
             parse_str("[tenants.a]\nspecialties = []\nplugins = []\ncolour = 1").unwrap_err();
         assert!(error.to_string().contains("colour"), "{error}");
+    }
+
+    #[test]
+    fn the_audit_table_configures_checkpoints_and_the_source_is_kept() -> Result<(), PolicyError> {
+        let text = "[storage]\naudit_db = \"a.db\"\n[audit]\ncheckpoint_key = \"k\"\ncheckpoint_dir = \"c\"\ncheckpoint_interval_s = 5";
+        let policy = parse_str(text)?;
+        assert_eq!(
+            policy.audit_checkpoints,
+            Some(super::super::AuditCheckpoints {
+                key: PathBuf::from("/etc/medplug/k"),
+                dir: PathBuf::from("/etc/medplug/c"),
+                interval: Duration::from_secs(5),
+            })
+        );
+        let source = policy.source.expect("a parsed policy has a source");
+        assert_eq!(source.origin, "test.toml");
+        assert_eq!(source.sha256, crate::sha256_hex(text.as_bytes()));
+        let hourly = parse_str(&text.replace("checkpoint_interval_s = 5", ""))?;
+        assert_eq!(
+            hourly.audit_checkpoints.map(|c| c.interval),
+            Some(Duration::from_secs(3600))
+        );
+        for (bad, message) in [
+            (
+                text.replace("checkpoint_interval_s = 5", "checkpoint_interval_s = 0"),
+                "policy test.toml: [audit] checkpoint_interval_s must be at least 1",
+            ),
+            (
+                text.replace("checkpoint_dir = \"c\"", ""),
+                "policy test.toml: [audit] needs both checkpoint_key and checkpoint_dir",
+            ),
+            (
+                text.replace("audit_db = \"a.db\"", ""),
+                "policy test.toml: [audit] checkpoints need a trail to checkpoint: set [storage] audit_db",
+            ),
+        ] {
+            assert_eq!(parse_str(&bad).unwrap_err().to_string(), message);
+        }
+        Ok(())
     }
 }

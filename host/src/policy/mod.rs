@@ -67,6 +67,28 @@ pub struct PhiKeyConfig {
     pub source: PhiKeySource,
 }
 
+/// Where a policy was read from, for the audit trail's `policy_in_force` record.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PolicySource {
+    /// The file (or the name given to [`Policy::parse`]).
+    pub origin: String,
+    /// Lowercase hex SHA-256 of the policy's text.
+    pub sha256: String,
+}
+
+/// The `[audit]` table: signed checkpoints of the audit trail's head, written by the HTTP
+/// service on a schedule (`medplug audit checkpoint` writes one by hand).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditCheckpoints {
+    /// The ed25519 signing key file (`medplug signing-key new`), 64 hex digits of seed.
+    pub key: PathBuf,
+    /// The directory the `checkpoint-<sequence>.json` files go to: keep it off the database's
+    /// disk, or copy it elsewhere (write-once storage, another machine).
+    pub dir: PathBuf,
+    /// How often the service checkpoints (only when records were appended since the last one).
+    pub interval: std::time::Duration,
+}
+
 /// A host's policy: tenants, plugins, grants, limits, trust and storage.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Policy {
@@ -91,6 +113,10 @@ pub struct Policy {
     pub trusted_keys: Vec<TrustedKey>,
     /// Whether every module must carry a signature by a trusted key.
     pub require_signatures: bool,
+    /// Whether every module must be validated against JSON Schemas: embedded in it (the
+    /// `medplug.schemas` section `cargo xtask build-plugins` writes) or in the builder's schemas
+    /// directory. Without it, a module with neither loads with no schema checks.
+    pub require_schemas: bool,
     /// The SQLite audit trail; `None` keeps it in memory.
     pub audit_db: Option<PathBuf>,
     /// The SQLite patient store; `None` means no patient store (`get_patient` answers `internal`).
@@ -99,6 +125,10 @@ pub struct Policy {
     pub phi_key: Option<PhiKeyConfig>,
     /// Where the HTTP service keeps its API keys' hashes (`medplug tenant-key` writes them).
     pub api_keys: Option<PathBuf>,
+    /// Signed checkpoints of the audit trail's head (`[audit]`), if configured.
+    pub audit_checkpoints: Option<AuditCheckpoints>,
+    /// Where the policy was read from and the SHA-256 of its text; `None` for [`Policy::open`].
+    pub source: Option<PolicySource>,
 }
 
 impl Policy {
@@ -125,10 +155,13 @@ impl Policy {
             max_idle_total: DEFAULT_MAX_IDLE_TOTAL,
             trusted_keys: Vec::new(),
             require_signatures: false,
+            require_schemas: false,
             audit_db: None,
             patients_db: None,
             phi_key: None,
             api_keys: None,
+            audit_checkpoints: None,
+            source: None,
         }
     }
 

@@ -6,12 +6,15 @@
 //! answers `denied` outside a call or without the tenant's grant, so instantiation never fails on
 //! an import) → `describe` on a fresh instance no tenant will get → ABI and `PluginInfo` rules →
 //! import check against the policy's grants → listed in the policy? sha256 among its pins? →
-//! recompiled only if its limits differ from the ones guessed for the first compile → schemas →
+//! recompiled only if its limits differ from the ones guessed for the first compile → schemas
+//! (the module's `medplug.schemas` section, read with the imports and compiled in [`examine`];
+//! else the builder's schemas directory) →
 //! pre-warmed instances for every tenant that may call it.
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::time::Duration;
 
 use extism::{CompiledPlugin, Plugin};
 use medplug_pdk::{ABI_VERSION, Capability, DESCRIBE_FUNCTION, PluginInfo, PluginInfoError};
@@ -21,8 +24,9 @@ use semver::Version;
 use super::ModuleInterface;
 use super::compile::compile;
 use super::compile_cache::CompileCache;
+use super::embedded_schemas::EmbeddedSchemas;
 use super::plugin_version::PluginVersion;
-use super::schema_guard::FunctionSchemas;
+use super::schema_guard::{FunctionSchemas, SchemaError};
 use super::signature::{ModuleSignature, verify_module};
 use crate::instances::{IdleLedger, TenantPools};
 use crate::policy::Policy;
@@ -137,6 +141,8 @@ pub(crate) struct Examined {
     pub interface: ModuleInterface,
     pub compiled: CompiledPlugin,
     pub limits: Limits,
+    /// The schemas of its `medplug.schemas` section, compiled; `None` without one.
+    pub schemas: Option<BTreeMap<String, FunctionSchemas>>,
 }
 
 /// Validates, compiles (under `limits`) and describes a module, then checks ABI v1 with
@@ -159,7 +165,7 @@ pub(crate) fn examine(
     }
     let compiled = compile(bytes, &limits, cache)
         .map_err(|e| invalid(ModuleProblem::DoesNotCompile(format!("{e:#}"))))?;
-    let info = describe(&compiled).map_err(invalid)?;
+    let info = describe(&compiled, limits.timeout).map_err(invalid)?;
     if info.abi_version != ABI_VERSION {
         return Err(LoadError::AbiMismatch {
             plugin: info.name,
@@ -182,12 +188,20 @@ pub(crate) fn examine(
             origin: origin.to_owned(),
             violation,
         })?;
+    let schemas = EmbeddedSchemas::from_sections(&interface.schema_sections)
+        .map_err(|problem| SchemaError::Embedded { problem })
+        .and_then(|embedded| embedded.map(|e| e.compile(&info)).transpose())
+        .map_err(|source| LoadError::Schema {
+            plugin: info.name.clone(),
+            source,
+        })?;
     Ok(Examined {
         info,
         version,
         interface,
         compiled,
         limits,
+        schemas,
     })
 }
 
@@ -230,8 +244,19 @@ pub(crate) fn load(
             problem: ModuleProblem::DoesNotCompile(format!("{e:#}")),
         })?
     };
-    let mut schemas = BTreeMap::new();
-    if let Some(dir) = &settings.schemas_dir {
+    // The module's own schemas first; a schemas directory serves modules that embed none.
+    let mut schemas = examined.schemas.unwrap_or_default();
+    if schemas.is_empty()
+        && settings.schemas_dir.is_none()
+        && policy.require_schemas
+        && !examined.info.functions.is_empty()
+    {
+        return Err(LoadError::Schema {
+            plugin: name,
+            source: SchemaError::Required,
+        });
+    }
+    if let (true, Some(dir)) = (schemas.is_empty(), &settings.schemas_dir) {
         for function in &examined.info.functions {
             let loaded = FunctionSchemas::load(
                 dir,
@@ -279,14 +304,24 @@ pub(crate) fn load(
     Ok(plugin)
 }
 
-/// Runs `describe` on a fresh instance — one that no tenant will ever get, since `describe`
-/// runs plugin code too — and parses its answer.
-fn describe(compiled: &CompiledPlugin) -> Result<PluginInfo, ModuleProblem> {
+/// Runs `describe` twice on a fresh instance — one that no tenant will ever get, since
+/// `describe` runs plugin code too — under the module's limits (a loop ends at `timeout`), and
+/// parses its answer, which must be the same both times.
+fn describe(compiled: &CompiledPlugin, timeout: Duration) -> Result<PluginInfo, ModuleProblem> {
     let mut instance = Plugin::new_from_compiled(compiled)
         .map_err(|e| ModuleProblem::DoesNotInstantiate(format!("{e:#}")))?;
-    let output = instance
-        .call::<&[u8], Vec<u8>>(DESCRIBE_FUNCTION, &[])
-        .map_err(|e| ModuleProblem::DescribeFailed(format!("{e:#}")))?;
+    let mut ask = || {
+        instance
+            .call::<&[u8], Vec<u8>>(DESCRIBE_FUNCTION, &[])
+            .map_err(|e| match e.root_cause().to_string().as_str() {
+                "timeout" => ModuleProblem::DescribeTimedOut(timeout),
+                _ => ModuleProblem::DescribeFailed(format!("{e:#}")),
+            })
+    };
+    let output = ask()?;
+    if ask()? != output {
+        return Err(ModuleProblem::DescribeNotDeterministic);
+    }
     serde_json::from_slice(&output).map_err(|e| ModuleProblem::DescribeUnreadable(e.to_string()))
 }
 

@@ -11,6 +11,7 @@
 
 mod compile;
 mod compile_cache;
+mod embedded_schemas;
 mod events;
 mod inspect;
 mod lifecycle;
@@ -29,10 +30,14 @@ use arc_swap::ArcSwap;
 
 pub(crate) use compile_cache::CompileCache;
 pub use compile_cache::DEFAULT_COMPILE_CACHE_BYTES;
+pub use embedded_schemas::{
+    EmbeddedFunction, EmbeddedSchemas, EmbeddedSchemasProblem, SECTION_NAME as SCHEMAS_SECTION,
+};
 pub(crate) use events::EventBus;
 pub use events::LifecycleEvent;
 pub use inspect::{Inspection, inspect};
 pub use lifecycle::VersionListing;
+pub(crate) use lifecycle::load_failed_record;
 pub(crate) use loader::{LoadSettings, ModuleSource, load};
 pub use module_interface::{ContractViolation, Import, ModuleInterface};
 pub use plugin_version::PluginVersion;

@@ -12,6 +12,8 @@ use medplug_pdk::{
 };
 use wasmparser::{ExternalKind, Parser, Payload, Validator};
 
+use super::embedded_schemas::SECTION_NAME;
+
 /// Extism kernel functions that reach the network. medplug plugins get no network, so a module
 /// importing one is refused even though the host is built without Extism's HTTP support.
 const NETWORK_FUNCTIONS: [&str; 3] = ["http_request", "http_status_code", "http_headers"];
@@ -38,6 +40,10 @@ pub struct ModuleInterface {
     pub imports: Vec<Import>,
     /// Names of the exported functions, in module order.
     pub function_exports: Vec<String>,
+    /// The payload of every `medplug.schemas` custom section, in module order (one for a
+    /// module `cargo xtask build-plugins` made, none for most others): see
+    /// [`EmbeddedSchemas`](super::EmbeddedSchemas).
+    pub schema_sections: Vec<Vec<u8>>,
 }
 
 /// A rule of ABI v1 that a module breaks.
@@ -91,6 +97,7 @@ impl ModuleInterface {
         let mut interface = Self {
             imports: Vec::new(),
             function_exports: Vec::new(),
+            schema_sections: Vec::new(),
         };
         for payload in Parser::new(0).parse_all(bytes) {
             match payload.map_err(|e| e.to_string())? {
@@ -110,6 +117,9 @@ impl ModuleInterface {
                             interface.function_exports.push(export.name.to_owned());
                         }
                     }
+                }
+                Payload::CustomSection(reader) if reader.name() == SECTION_NAME => {
+                    interface.schema_sections.push(reader.data().to_vec());
                 }
                 _ => {}
             }
@@ -205,6 +215,7 @@ mod tests {
         ModuleInterface {
             imports: imports.iter().map(imp).collect(),
             function_exports: exports.iter().map(|e| (*e).to_owned()).collect(),
+            schema_sections: Vec::new(),
         }
     }
 

@@ -19,6 +19,8 @@ use std::path::{Path, PathBuf};
 use jsonschema::{ValidationError, Validator};
 use serde_json::Value;
 
+use super::embedded_schemas::{EmbeddedSchemasProblem, SECTION_NAME};
+
 /// The most errors a [`SchemaViolation`] lists; the others are only counted.
 pub const MAX_LISTED_ERRORS: usize = 5;
 
@@ -61,6 +63,21 @@ pub enum SchemaError {
         /// jsonschema's error.
         message: String,
     },
+    /// The module's `medplug.schemas` section is unreadable, or does not hold exactly the
+    /// functions `describe` lists.
+    #[error(
+        "the module's embedded schemas are refused: {problem}; rebuild it with `cargo xtask build-plugins`"
+    )]
+    Embedded {
+        /// What is wrong with the section.
+        problem: EmbeddedSchemasProblem,
+    },
+    /// The policy requires schemas, and the module embeds none (and no schemas directory is
+    /// set).
+    #[error(
+        "the policy requires schemas, the module embeds none (no `{SECTION_NAME}` section) and the host has no schemas directory: build it with `cargo xtask build-plugins`"
+    )]
+    Required,
 }
 
 /// Why a document does not match its schema: the first few errors, each with the JSON pointer of

@@ -31,7 +31,8 @@ pub struct Globals {
     /// The policy file (TOML); the built-in `medplug.toml` when absent.
     #[arg(long, global = true, env = "MEDPLUG_POLICY")]
     pub policy: Option<PathBuf>,
-    /// Do not validate inputs and outputs against the functions' JSON Schemas.
+    /// Do not read `DIR/schemas`: modules that embed their schemas (every module
+    /// `cargo xtask build-plugins` makes) are still validated against them.
     #[arg(long, global = true)]
     pub no_schemas: bool,
 }
