@@ -5,7 +5,9 @@
 //! misbehaving on purpose.
 
 mod any_module;
+mod attackers;
 mod audit;
+mod audit_gaps;
 mod boundary_plugin;
 mod capabilities;
 mod claims;

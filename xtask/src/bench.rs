@@ -15,13 +15,16 @@ use xshell::cmd;
 use crate::build_plugins::{self, Options};
 
 /// `(package, bench target)` pairs that `cargo xtask bench` runs.
-const BENCHES: [(&str, &str); 6] = [
+const BENCHES: [(&str, &str); 8] = [
     ("medplug-host", "host"),
     ("medplug-host", "platform"),
+    ("medplug-host", "audit"),
     ("conformance", "lgpd"),
     ("conformance", "ecg"),
     ("conformance", "lesion"),
     ("conformance", "claims"),
+    // Prints its own table (the next call after each attack, the noisy neighbour's p99).
+    ("conformance", "attackers"),
 ];
 
 /// Durations to report against a goal: `(what, bench, goal in ms)`.
@@ -336,6 +339,7 @@ pub fn run(service_only: bool) -> Result<()> {
         }
     }
     print_reload_calls(&crate::project_root().join("target/bench-extra/reload_calls.json"))?;
+    print_audit(&crate::project_root().join("target/bench-extra/audit_group_commit.json"))?;
     println!();
     bench_serve(&sh)
 }
@@ -396,6 +400,42 @@ fn print_reload_calls(path: &Path) -> Result<()> {
         "goal: no call during a swap slower than 2× the median {}",
         if slower == 0.0 { "✓" } else { "✗" }
     );
+    Ok(())
+}
+
+/// The audit trail's group commit (host/benches/audit.rs): durable appends per second with 1, 2
+/// and 8 callers, one commit per append against group commit (goal: ≥ 5× at 8 callers).
+fn print_audit(path: &Path) -> Result<()> {
+    let Ok(bytes) = std::fs::read(path) else {
+        return Ok(());
+    };
+    let report: serde_json::Value =
+        serde_json::from_slice(&bytes).with_context(|| format!("parsing {}", path.display()))?;
+    println!();
+    println!(
+        "audit appends/s, synchronous=FULL (median of {} rounds of {} s)",
+        report["rounds"], report["seconds"]
+    );
+    println!(
+        "{:>8} {:>16} {:>14} {:>8} {:>10}",
+        "callers", "commit per call", "group commit", "ratio", "goal"
+    );
+    for row in report["rows"].as_array().into_iter().flatten() {
+        let number = |key: &str| row[key].as_f64().unwrap_or_default();
+        let (callers, ratio) = (number("callers"), number("ratio"));
+        let verdict = if callers < 8.0 {
+            "-"
+        } else if ratio >= 5.0 {
+            "≥ 5 ✓"
+        } else {
+            "≥ 5 ✗"
+        };
+        println!(
+            "{callers:>8} {:>16.0} {:>14.0} {ratio:>8.2} {verdict:>10}",
+            number("per_call_appends_per_s"),
+            number("group_appends_per_s")
+        );
+    }
     Ok(())
 }
 

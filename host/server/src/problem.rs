@@ -156,7 +156,10 @@ impl Problem {
                 code: ErrorCode::Unsupported,
                 ..
             } => StatusCode::UNPROCESSABLE_ENTITY,
-            E::InvalidOutput { .. } | E::OutputSchema { .. } => StatusCode::BAD_GATEWAY,
+            // The plugin answered something its contract (or its limits) forbids.
+            E::InvalidOutput { .. } | E::OutputSchema { .. } | E::OutputTooLarge { .. } => {
+                StatusCode::BAD_GATEWAY
+            }
             _ => StatusCode::INTERNAL_SERVER_ERROR,
         };
         let (code, detail) = match error {
@@ -311,6 +314,34 @@ mod tests {
             (422, "unsupported".to_owned())
         );
         assert_eq!(answer(ErrorCode::Internal), (500, "internal".to_owned()));
+    }
+
+    #[test]
+    fn an_output_over_its_limit_is_a_502_and_the_other_limits_a_500() {
+        let site = medplug_host::CallSite {
+            plugin: "p".to_owned(),
+            version: "1.0.0".to_owned(),
+            function: "f".to_owned(),
+        };
+        let answer = |error: CallError| {
+            let problem = Problem::from_call(&error);
+            (problem.status, problem.code)
+        };
+        assert_eq!(
+            answer(CallError::OutputTooLarge {
+                site: site.clone(),
+                size: 100_000_000,
+                limit: 16 << 20,
+            }),
+            (502, "output_too_large".to_owned())
+        );
+        assert_eq!(
+            answer(CallError::StackExhausted {
+                site,
+                limit_bytes: 512 << 10,
+            }),
+            (500, "stack_exhausted".to_owned())
+        );
     }
 
     #[test]

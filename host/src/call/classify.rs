@@ -7,6 +7,7 @@
 
 use medplug_pdk::{ErrorCode, PluginError};
 
+use crate::services::HOST_CALL_LIMIT;
 use crate::{CallError, CallSite, Limits};
 
 /// Extism's message when the epoch deadline interrupts a call.
@@ -15,6 +16,11 @@ const TIMEOUT: &str = "timeout";
 const OUT_OF_FUEL: &str = "plugin ran out of fuel";
 /// Extism's memory limiter's message when a `memory.grow` would pass the limit.
 const OUT_OF_MEMORY: &str = "oom";
+/// wasmtime's `max_wasm_stack`, which neither Extism nor medplug changes: a recursion past it
+/// traps with [`wasmtime::Trap::StackOverflow`].
+const WASM_STACK_LIMIT_BYTES: usize = 512 * 1024;
+/// Extism's `var_set` when the variables would pass the manifest's `max_var_bytes`.
+const VAR_STORE_FULL: &str = "Variable store is full";
 
 /// A failed call, classified.
 pub(crate) struct CallFailure {
@@ -44,6 +50,18 @@ pub(crate) fn classify(error: &extism::Error, site: CallSite, limits: &Limits) -
             instance_reusable,
         };
     }
+    let stack_overflow = error
+        .chain()
+        .any(|cause| matches!(cause.downcast_ref(), Some(wasmtime::Trap::StackOverflow)));
+    if stack_overflow {
+        return CallFailure {
+            error: CallError::StackExhausted {
+                site,
+                limit_bytes: WASM_STACK_LIMIT_BYTES,
+            },
+            instance_reusable: false,
+        };
+    }
     let root = error.root_cause().to_string();
     let error = match root.as_str() {
         TIMEOUT => CallError::Timeout {
@@ -57,6 +75,14 @@ pub(crate) fn classify(error: &extism::Error, site: CallSite, limits: &Limits) -
         OUT_OF_MEMORY => CallError::MemoryLimit {
             site,
             max_pages: limits.max_memory_pages,
+        },
+        VAR_STORE_FULL => CallError::VarStoreFull {
+            site,
+            limit: limits.max_var_bytes,
+        },
+        HOST_CALL_LIMIT => CallError::TooManyHostCalls {
+            site,
+            limit: limits.max_host_calls,
         },
         _ => CallError::Trap {
             site,

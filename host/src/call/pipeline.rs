@@ -171,6 +171,7 @@ impl Host {
                 quota,
                 specialty: plugin.info().specialty.clone(),
                 granted: self.policy().tenant_grants(tenant, plugin.name()),
+                max_host_calls: plugin.limits().max_host_calls,
                 services: Arc::clone(&self.shared.services),
                 log: Default::default(),
             });

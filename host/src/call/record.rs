@@ -67,6 +67,7 @@ impl CallFacts<'_> {
             host_calls: self.log.host_calls,
             events: self.log.events,
             lifecycle: None,
+            host_action: None,
         };
         (record, self.answered)
     }
@@ -82,7 +83,11 @@ fn outcome(error: &CallError) -> Outcome {
         | CallError::Busy { .. }
         | CallError::Timeout { .. }
         | CallError::OutOfFuel { .. }
-        | CallError::MemoryLimit { .. } => Outcome::LimitExceeded,
+        | CallError::MemoryLimit { .. }
+        | CallError::StackExhausted { .. }
+        | CallError::OutputTooLarge { .. }
+        | CallError::TooManyHostCalls { .. }
+        | CallError::VarStoreFull { .. } => Outcome::LimitExceeded,
         CallError::QuotaExceeded { .. } => Outcome::QuotaExceeded,
         CallError::Plugin { .. } => Outcome::PluginError,
         CallError::Trap { .. } => Outcome::Trap,

@@ -219,6 +219,42 @@ pub enum CallError {
         /// The limit, in 64 KiB wasm pages.
         max_pages: u32,
     },
+    /// The call recursed past the runtime's wasm stack limit and was stopped.
+    #[error("{site}: exhausted its call stack (the wasm stack limit of {} KiB)", limit_bytes / 1024)]
+    StackExhausted {
+        /// The call.
+        site: CallSite,
+        /// The limit (wasmtime's `max_wasm_stack`), in bytes.
+        limit_bytes: usize,
+    },
+    /// The plugin's output is larger than its `max_output_bytes`: refused on the length alone,
+    /// before the host copied or parsed a byte of it.
+    #[error("{site}: output of {size} bytes exceeds the limit of {limit} bytes (max_output_bytes)")]
+    OutputTooLarge {
+        /// The call.
+        site: CallSite,
+        /// Output size, as the plugin set it.
+        size: u64,
+        /// The limit.
+        limit: usize,
+    },
+    /// The plugin called host functions more than its `max_host_calls` in one call; the call
+    /// was stopped at the first call past the limit.
+    #[error("{site}: made more than {limit} host-function calls (max_host_calls)")]
+    TooManyHostCalls {
+        /// The call.
+        site: CallSite,
+        /// The limit.
+        limit: u32,
+    },
+    /// The plugin's Extism variables (`var_set`) would pass its `max_var_bytes`.
+    #[error("{site}: its variables would exceed the limit of {limit} bytes (max_var_bytes)")]
+    VarStoreFull {
+        /// The call.
+        site: CallSite,
+        /// The limit.
+        limit: u64,
+    },
     /// The plugin failed the call with an error of its own (`unsupported`, `internal`).
     #[error("{site}: plugin error {code}: {message}")]
     Plugin {
@@ -282,6 +318,10 @@ impl CallError {
             | Self::Timeout { site, .. }
             | Self::OutOfFuel { site, .. }
             | Self::MemoryLimit { site, .. }
+            | Self::StackExhausted { site, .. }
+            | Self::OutputTooLarge { site, .. }
+            | Self::TooManyHostCalls { site, .. }
+            | Self::VarStoreFull { site, .. }
             | Self::Plugin { site, .. }
             | Self::Trap { site, .. }
             | Self::InvalidOutput { site, .. }
@@ -306,14 +346,19 @@ impl CallError {
         }
     }
 
-    /// Whether the call hit one of the host's resource limits (time, fuel, memory, instances):
-    /// such a call also emits a `resource_exceeded` lifecycle event.
+    /// Whether the call hit one of the host's resource limits (time, fuel, memory, stack,
+    /// output, host calls, variables, instances): such a call also emits a `resource_exceeded`
+    /// lifecycle event.
     pub fn is_resource_exceeded(&self) -> bool {
         matches!(
             self,
             Self::Timeout { .. }
                 | Self::OutOfFuel { .. }
                 | Self::MemoryLimit { .. }
+                | Self::StackExhausted { .. }
+                | Self::OutputTooLarge { .. }
+                | Self::TooManyHostCalls { .. }
+                | Self::VarStoreFull { .. }
                 | Self::Busy { .. }
         )
     }
@@ -341,6 +386,10 @@ impl CallError {
             Self::Timeout { .. } => "timeout",
             Self::OutOfFuel { .. } => "out_of_fuel",
             Self::MemoryLimit { .. } => "memory_limit",
+            Self::StackExhausted { .. } => "stack_exhausted",
+            Self::OutputTooLarge { .. } => "output_too_large",
+            Self::TooManyHostCalls { .. } => "too_many_host_calls",
+            Self::VarStoreFull { .. } => "var_store_full",
             Self::Plugin { code, .. } => match code {
                 ErrorCode::InvalidInput => "invalid_input",
                 ErrorCode::Unsupported => "unsupported",

@@ -19,6 +19,19 @@ pub struct Limits {
     pub fuel: Option<u64>,
     /// Largest input accepted, checked before the plugin runs. Default 16 MiB.
     pub max_input_bytes: usize,
+    /// Largest output accepted, checked on the length Extism reports before the host copies or
+    /// parses a byte of it. Default 16 MiB, as the input: the largest reference output (the LGPD
+    /// analyzer's `redact` of a 1 MB document) is a few MB, and a caller holds the output, its
+    /// parsed JSON and its decoding at once.
+    pub max_output_bytes: usize,
+    /// Host-function calls (`audit_log`, `get_patient`, `encrypt_phi` together) one call may
+    /// make; the next one ends the call. Default 1,000: a reference plugin makes at most a few,
+    /// each is recorded in the call's audit record, and 1,000 keeps that record near 50 KB.
+    pub max_host_calls: u32,
+    /// Bytes of Extism variables (`var_set`, kept by the host beside the instance, outside its
+    /// linear memory) an instance may hold; 0 turns variables off. Default 64 KiB: ABI v1 keeps
+    /// state in linear memory and no reference plugin uses variables.
+    pub max_var_bytes: u64,
 }
 
 impl Default for Limits {
@@ -28,6 +41,9 @@ impl Default for Limits {
             timeout: Duration::from_secs(5),
             fuel: Some(10_000_000_000),
             max_input_bytes: 16 << 20,
+            max_output_bytes: 16 << 20,
+            max_host_calls: 1_000,
+            max_var_bytes: 64 << 10,
         }
     }
 }

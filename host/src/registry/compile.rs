@@ -20,9 +20,12 @@ pub(crate) fn compile(
     limits: &Limits,
     cache: Option<&Arc<CompileCache>>,
 ) -> Result<CompiledPlugin, extism::Error> {
-    let manifest = Manifest::new([Wasm::data(bytes.to_vec())])
+    let mut manifest = Manifest::new([Wasm::data(bytes.to_vec())])
         .with_memory_max(limits.max_memory_pages)
         .with_timeout(limits.timeout);
+    // Extism's variables live in the host's heap, outside the memory limit: bounded here (Extism
+    // would allow 1 MiB). The manifest's `config` stays empty: `config_get` finds nothing.
+    manifest.memory.max_var_bytes = Some(limits.max_var_bytes);
     let mut builder = PluginBuilder::new(manifest)
         .with_wasi(false)
         .with_cache_disabled();

@@ -90,8 +90,9 @@ pub enum LifecycleEvent {
         tenant: String,
         /// The function.
         function: String,
-        /// The [`CallError`](crate::CallError)'s kind: `timeout`, `out_of_fuel`, `memory_limit`
-        /// or `busy`.
+        /// The [`CallError`](crate::CallError)'s kind: `timeout`, `out_of_fuel`, `memory_limit`,
+        /// `stack_exhausted`, `output_too_large`, `too_many_host_calls`, `var_store_full` or
+        /// `busy`.
         limit: String,
     },
 }

@@ -187,12 +187,29 @@ impl PluginVersion {
             }
         };
         let instance = lease.instance();
-        let result = instance.call_with_host_context::<&[u8], Vec<u8>, _>(function, input, scope);
+        // Extism hands back a slice of the instance's memory: its length is checked before a
+        // byte of it is copied.
+        let limit = self.limits.max_output_bytes;
+        let result = instance
+            .call_with_host_context::<&[u8], &[u8], _>(function, input, scope)
+            .map(|output| match output.len() {
+                size if size > limit => Err(size),
+                _ => Ok(output.to_vec()),
+            });
         let fuel_used = instance.fuel_consumed();
         let result = match result {
-            Ok(output) => {
+            Ok(Ok(output)) => {
                 lease.release(true);
                 Ok(output)
+            }
+            Ok(Err(size)) => {
+                // An instance that built an oversized output holds that much memory: dropped.
+                lease.release(false);
+                Err(CallError::OutputTooLarge {
+                    site: self.site(function),
+                    size: size as u64,
+                    limit,
+                })
             }
             Err(error) => {
                 let failure = classify(&error, self.site(function), &self.limits);

@@ -27,6 +27,18 @@ use crate::quota::CallQuota;
 
 pub use medplug_pdk::host_fns::MAX_AUDIT_EVENTS_PER_CALL;
 
+/// The error a host function ends its call with once the call has used its `max_host_calls`
+/// (`call::classify` turns it into [`CallError::TooManyHostCalls`](crate::CallError)).
+pub(crate) const HOST_CALL_LIMIT: &str = "medplug: host-function call limit reached";
+
+/// The largest request a host function reads: 1 MiB, far above a patient id, an event (1 KiB
+/// kept) or a note to encrypt. A larger one is refused `invalid_request` without being copied.
+pub const MAX_HOST_REQUEST_BYTES: u64 = 1 << 20;
+
+/// The audit record's outcome of a `get_patient` for another tenant's patient; the plugin is
+/// told `not_found`, exactly as for a patient that does not exist.
+const OTHER_TENANT: &str = "other_tenant";
+
 /// One call's context, handed to the host functions through Extism's host context.
 #[derive(Debug)]
 pub(crate) struct CallScope {
@@ -40,6 +52,8 @@ pub(crate) struct CallScope {
     pub specialty: String,
     /// What the tenant grants this plugin.
     pub granted: BTreeSet<Capability>,
+    /// Host-function calls this call may make (`Limits::max_host_calls`).
+    pub max_host_calls: u32,
     /// The host's services.
     pub services: Arc<Services>,
     /// What the host functions did during the call, for its audit record.
@@ -73,9 +87,28 @@ fn refuse(code: HostFnErrorCode, message: impl Into<String>) -> HostFnError {
     }
 }
 
-/// A host call's outcome, as the audit record gives it: `ok` or the error's wire code.
-fn outcome_name(result: &Result<serde_json::Value, HostFnError>) -> &'static str {
-    result.as_ref().map_or_else(|e| e.code.as_str(), |_| "ok")
+/// A refusal, and how the audit record names it when that is not what the plugin is told.
+struct Refusal {
+    error: HostFnError,
+    recorded_as: Option<&'static str>,
+}
+
+impl From<HostFnError> for Refusal {
+    fn from(error: HostFnError) -> Self {
+        Self {
+            error,
+            recorded_as: None,
+        }
+    }
+}
+
+/// A host call's outcome, as the audit record gives it: `ok`, the error's wire code, or what
+/// the refusal is recorded as.
+fn outcome_name(result: &Result<serde_json::Value, Refusal>) -> &'static str {
+    result.as_ref().map_or_else(
+        |r| r.recorded_as.unwrap_or_else(|| r.error.code.as_str()),
+        |_| "ok",
+    )
 }
 
 /// The Extism entry point of every medplug host function; `capability` says which one.
@@ -89,8 +122,15 @@ pub(crate) fn host_function(
         .get()?
         .lock()
         .map_err(|_| extism::Error::msg("poisoned capability"))?;
-    let request: Vec<u8> = plugin.memory_get_val::<&[u8]>(&inputs[0])?.to_vec();
     let scope = plugin.host_context::<Arc<CallScope>>().ok().cloned();
+    if let Some(scope) = &scope
+        && scope.log().host_calls.len() >= scope.max_host_calls as usize
+    {
+        // Ends the call: a plugin that loops on refusals would still cost the host a reply each.
+        return Err(extism::Error::msg(HOST_CALL_LIMIT));
+    }
+    // An offset the plugin does not own is not a request: the call traps.
+    let request = plugin.memory_get_val::<&[u8]>(&inputs[0])?;
     let result = match &scope {
         None => Err(refuse(
             HostFnErrorCode::Denied,
@@ -98,8 +138,21 @@ pub(crate) fn host_function(
                 "`{}` is only available during a call",
                 capability.host_function()
             ),
-        )),
-        Some(scope) => dispatch(scope, capability, &request),
+        )
+        .into()),
+        Some(_) if request.len() as u64 > MAX_HOST_REQUEST_BYTES => Err(refuse(
+            HostFnErrorCode::InvalidRequest,
+            format!(
+                "`{}` request of {} bytes exceeds the limit of {MAX_HOST_REQUEST_BYTES} bytes",
+                capability.host_function(),
+                request.len()
+            ),
+        )
+        .into()),
+        Some(scope) => {
+            let request = request.to_vec();
+            dispatch(scope, capability, &request)
+        }
     };
     if let Some(scope) = &scope {
         let outcome = outcome_name(&result);
@@ -110,7 +163,7 @@ pub(crate) fn host_function(
     }
     let reply = match result {
         Ok(value) => HostReply::Ok(value),
-        Err(error) => HostReply::Error(error),
+        Err(refusal) => HostReply::Error(refusal.error),
     };
     let handle = plugin.memory_new(serde_json::to_vec(&reply)?)?;
     outputs[0] = plugin.memory_to_val(handle);
@@ -134,7 +187,7 @@ fn dispatch(
     scope: &CallScope,
     capability: Capability,
     request: &[u8],
-) -> Result<serde_json::Value, HostFnError> {
+) -> Result<serde_json::Value, Refusal> {
     if !scope.granted.contains(&capability) {
         return Err(refuse(
             HostFnErrorCode::Denied,
@@ -142,18 +195,17 @@ fn dispatch(
                 "the `{capability}` capability is not granted to this plugin for tenant `{}`",
                 scope.tenant
             ),
-        ));
+        )
+        .into());
     }
     check_quota(scope, capability)?;
-    match capability {
-        Capability::AuditLog => audit_log(scope, parse(request, capability)?).and_then(to_value),
-        Capability::ReadPatient => {
-            get_patient(scope, parse(request, capability)?).and_then(to_value)
-        }
+    Ok(match capability {
+        Capability::AuditLog => audit_log(scope, parse(request, capability)?).and_then(to_value)?,
+        Capability::ReadPatient => to_value(get_patient(scope, parse(request, capability)?)?)?,
         Capability::EncryptPhi => {
-            encrypt_phi(scope, parse(request, capability)?).and_then(to_value)
+            encrypt_phi(scope, parse(request, capability)?).and_then(to_value)?
         }
-    }
+    })
 }
 
 /// The host function's quota: its uses in this call (those already logged), then its uses by
@@ -229,22 +281,25 @@ fn audit_log(scope: &CallScope, event: AuditEvent) -> Result<AuditAck, HostFnErr
 fn get_patient(
     scope: &CallScope,
     request: PatientRequest,
-) -> Result<medplug_pdk::host_fns::Patient, HostFnError> {
+) -> Result<medplug_pdk::host_fns::Patient, Refusal> {
     let Some(store) = &scope.services.patients else {
-        return Err(refuse(
-            HostFnErrorCode::Internal,
-            "this host has no patient store",
-        ));
+        return Err(refuse(HostFnErrorCode::Internal, "this host has no patient store").into());
     };
     let id = &request.patient_id;
     // Another tenant's patient is answered exactly as a patient that does not exist: a plugin
-    // (and through it a caller) learns nothing of other clinics' patients.
+    // (and through it a caller) learns nothing of other clinics' patients. Only the audit record
+    // tells the two apart.
     let not_found = || refuse(HostFnErrorCode::NotFound, format!("no patient `{id}`"));
     let record = store
         .get(id)
         .map_err(|e| refuse(HostFnErrorCode::Internal, e.to_string()))?
-        .filter(|record| record.tenant == scope.tenant)
         .ok_or_else(not_found)?;
+    if record.tenant != scope.tenant {
+        return Err(Refusal {
+            error: not_found(),
+            recorded_as: Some(OTHER_TENANT),
+        });
+    }
     if !record.has_consent(&scope.specialty) {
         return Err(refuse(
             HostFnErrorCode::Denied,
@@ -252,7 +307,8 @@ fn get_patient(
                 "patient `{id}` has no consent on record for `{}` (LGPD Art. 11 I)",
                 scope.specialty
             ),
-        ));
+        )
+        .into());
     }
     Ok(record.to_wire())
 }

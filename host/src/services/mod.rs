@@ -11,8 +11,8 @@ pub mod phi;
 
 use std::sync::Arc;
 
-pub use host_functions::MAX_AUDIT_EVENTS_PER_CALL;
-pub(crate) use host_functions::{CallScope, ScopeLog, host_function};
+pub(crate) use host_functions::{CallScope, HOST_CALL_LIMIT, ScopeLog, host_function};
+pub use host_functions::{MAX_AUDIT_EVENTS_PER_CALL, MAX_HOST_REQUEST_BYTES};
 
 use audit::AuditSink;
 
