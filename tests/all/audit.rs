@@ -55,7 +55,8 @@ fn every_call_writes_exactly_one_record_whatever_its_end() -> Result<()> {
     assert_eq!(
         errors,
         [
-            "invalid_input",
+            // Refused by the host against the schema the module embeds, before the plugin runs.
+            "input_schema",
             "unsupported",
             "out_of_fuel",
             "function_not_found",
@@ -72,7 +73,7 @@ fn every_call_writes_exactly_one_record_whatever_its_end() -> Result<()> {
         ends,
         [
             (Outcome::Ok, None),
-            (Outcome::InvalidInput, Some("invalid_input")),
+            (Outcome::InvalidInput, Some("input_schema")),
             (Outcome::PluginError, Some("unsupported")),
             (Outcome::LimitExceeded, Some("out_of_fuel")),
             (Outcome::Denied, Some("function_not_found")),
@@ -160,5 +161,88 @@ fn the_chain_names_the_first_edited_deleted_or_reordered_record() -> Result<()> 
         5,
         BreakKind::HeadMismatch,
     )?;
+    Ok(())
+}
+
+/// Issue 21: a trail that cannot take a record fails the call closed with a typed error, keeps
+/// nothing partial, and continues its chain once it can write again. Root ignores file modes,
+/// so the read-only trail is SQLite's `query_only`, and the full disk SQLite's `max_page_count`
+/// (the same `SQLITE_FULL` a disk with no space left gives).
+#[test]
+fn a_full_or_read_only_trail_fails_calls_closed_and_keeps_nothing_partial() -> Result<()> {
+    use medplug_host::CallError;
+    use medplug_host::audit::{AuditError, verify_file};
+
+    let dir = tempfile::tempdir()?;
+    let path = dir.path().join("audit.db");
+    let audit = Arc::new(SqliteAuditTrail::open(&path)?);
+    let host = Host::builder()
+        .audit_sink(Arc::clone(&audit) as _)
+        .plugin_bytes("lgpd-analyzer.wasm", plugin("lgpd-analyzer")?)
+        .build()?;
+    let context = CallContext::new("local", "auditor-test");
+    let input = br#"{"content":"Paciente CPF 529.982.247-25"}"#;
+    let call = || host.call_json_receipt(&context, "lgpd-analyzer", "analyze", input);
+    let intact = |records: u64| -> Result<()> {
+        let report = verify_file(&path)?;
+        assert!(report.is_intact() && report.records == records, "{report}");
+        Ok(())
+    };
+    assert_eq!(call()?.audit_sequence, 1);
+    host.ready().map_err(anyhow::Error::msg)?;
+
+    // Full: no page left to grow into. The calls whose record still fits in the last pages
+    // succeed; the first that needs a new page fails, and so does every one after it.
+    audit.set_max_page_count(1)?;
+    let not_ready = host.ready().unwrap_err();
+    assert!(not_ready.contains("is full"), "{not_ready}");
+    let mut appended = 1;
+    let err = loop {
+        match call() {
+            Ok(receipt) => {
+                appended += 1;
+                assert_eq!(receipt.audit_sequence, appended);
+                assert!(appended < 50, "the trail never filled");
+            }
+            Err(e) => break e,
+        }
+    };
+    assert_eq!(err.kind(), "audit");
+    assert!(
+        matches!(err, CallError::Audit(AuditError::Full { .. })),
+        "{err:?}"
+    );
+    assert!(err.to_string().contains("is full"), "{err}");
+    assert!(matches!(
+        call(),
+        Err(CallError::Audit(AuditError::Full { .. }))
+    ));
+    intact(appended)?;
+    // Space again: the chain continues where it stopped.
+    audit.set_max_page_count(1 << 30)?;
+    host.ready().map_err(anyhow::Error::msg)?;
+    appended += 1;
+    assert_eq!(call()?.audit_sequence, appended);
+    intact(appended)?;
+
+    // Read-only.
+    audit.set_query_only(true)?;
+    let not_ready = host.ready().unwrap_err();
+    assert!(not_ready.contains("is read-only"), "{not_ready}");
+    let err = call().unwrap_err();
+    assert!(
+        matches!(err, CallError::Audit(AuditError::ReadOnly { .. })),
+        "{err:?}"
+    );
+    assert!(
+        err.to_string()
+            .ends_with("is read-only: nothing was written"),
+        "{err}"
+    );
+    intact(appended)?;
+    audit.set_query_only(false)?;
+    host.ready().map_err(anyhow::Error::msg)?;
+    assert_eq!(call()?.audit_sequence, appended + 1);
+    intact(appended + 1)?;
     Ok(())
 }

@@ -16,6 +16,29 @@ pub enum AuditError {
         #[source]
         source: rusqlite::Error,
     },
+    /// The trail is full: SQLite's `SQLITE_FULL`, from a disk with no space left or from the
+    /// database's page limit (`max_page_count`). The append's transaction was rolled back whole:
+    /// nothing of it is in the trail. Appends work again once there is space.
+    #[error(
+        "audit trail {path} is full (no space left on its disk, or its page limit is reached): nothing was written"
+    )]
+    Full {
+        /// The database file.
+        path: String,
+        /// SQLite's error.
+        #[source]
+        source: rusqlite::Error,
+    },
+    /// The trail cannot be written: SQLite's `SQLITE_READONLY`, from a file, directory or
+    /// connection that is read-only. Nothing was written.
+    #[error("audit trail {path} is read-only: nothing was written")]
+    ReadOnly {
+        /// The database file.
+        path: String,
+        /// SQLite's error.
+        #[source]
+        source: rusqlite::Error,
+    },
     /// The trail's database file does not exist (only verifying refuses to create one).
     #[error("audit trail {path} does not exist")]
     Missing {

@@ -42,6 +42,7 @@ fn record(n: u64) -> AuditRecord {
             message: "3 achados".to_owned(),
         }],
         lifecycle: None,
+        host_action: None,
     }
 }
 
@@ -137,6 +138,7 @@ fn the_hash_follows_the_documented_rule() {
             message: "São Paulo: 3 achados\t✓".to_owned(),
         }],
         lifecycle: None,
+        host_action: None,
     };
     trail.append(&record).unwrap();
     trail.append(&record).unwrap();
@@ -498,4 +500,208 @@ fn a_killed_appender_leaves_a_verifiable_chain() {
     assert!(report.is_intact(), "{report}");
     assert!(report.records >= 200, "{report}");
     assert_eq!(trail.append(&record(0)).unwrap(), report.records + 1);
+}
+
+/// `callers` threads appending `record(first + i)` to `trail` at once while the test holds the
+/// connection: the first becomes the leader and waits for the connection, the others queue
+/// behind it. Returns the threads once all are in place; the batch goes when the test lets the
+/// connection go.
+fn queued_appends(
+    trail: &Arc<SqliteAuditTrail>,
+    callers: u64,
+    first: u64,
+) -> Vec<std::thread::JoinHandle<(u64, Result<u64, AuditError>)>> {
+    let threads: Vec<_> = (first..first + callers)
+        .map(|n| {
+            let trail = Arc::clone(trail);
+            std::thread::spawn(move || (n, trail.append(&record(n))))
+        })
+        .collect();
+    let group = trail.group.as_ref().expect("group commit");
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while group.state() != (usize::try_from(callers).unwrap() - 1, true) {
+        assert!(Instant::now() < deadline, "queue: {:?}", group.state());
+        std::thread::sleep(Duration::from_millis(1));
+    }
+    threads
+}
+
+#[test]
+fn concurrent_appends_share_one_commit_and_each_gets_its_own_sequence() {
+    let (_dir, path, trail) = trail_with(0);
+    let trail = Arc::new(trail);
+    let held = trail.connection();
+    let threads = queued_appends(&trail, 8, 100);
+    drop(held);
+    let mut sequences: Vec<(u64, u64)> = threads
+        .into_iter()
+        .map(|t| {
+            let (n, appended) = t.join().unwrap();
+            (appended.unwrap(), n)
+        })
+        .collect();
+    sequences.sort_unstable();
+    // The leader's record alone, then the seven that queued behind it in one transaction.
+    assert_eq!(trail.commits(), 2);
+    let records = trail.records().unwrap();
+    assert_eq!(records.len(), 8);
+    for (sequence, n) in &sequences {
+        let stored = &records[usize::try_from(*sequence).unwrap() - 1];
+        assert_eq!((stored.sequence, &stored.record), (*sequence, &record(*n)));
+    }
+    let report = verify_file(&path).unwrap();
+    assert!(report.is_intact() && report.records == 8, "{report}");
+    assert_eq!(trail.append(&record(200)).unwrap(), 9);
+}
+
+#[test]
+fn threads_on_two_handles_with_group_commit_form_one_chain() {
+    let (_dir, path, _trail) = trail_with(0);
+    let handles = [
+        Arc::new(SqliteAuditTrail::open(&path).unwrap()),
+        Arc::new(SqliteAuditTrail::open(&path).unwrap()),
+    ];
+    let threads: Vec<_> = (0..8_u64)
+        .map(|t| {
+            let trail = Arc::clone(&handles[usize::try_from(t % 2).unwrap()]);
+            std::thread::spawn(move || {
+                (0..20)
+                    .map(|i| (trail.append(&record(t * 100 + i)).unwrap(), t * 100 + i))
+                    .collect::<Vec<_>>()
+            })
+        })
+        .collect();
+    let mut appended: Vec<(u64, u64)> = threads
+        .into_iter()
+        .flat_map(|t| t.join().unwrap())
+        .collect();
+    appended.sort_unstable();
+    let sequences: Vec<u64> = appended.iter().map(|(s, _)| *s).collect();
+    assert_eq!(sequences, (1..=160).collect::<Vec<_>>());
+    let records = handles[0].records().unwrap();
+    for ((_, n), stored) in appended.iter().zip(&records) {
+        assert_eq!(stored.record, record(*n));
+    }
+    let report = verify_file(&path).unwrap();
+    assert!(report.is_intact() && report.records == 160, "{report}");
+    let commits = handles[0].commits() + handles[1].commits();
+    assert!(commits <= 160, "{commits}");
+}
+
+#[test]
+fn one_commit_per_append_still_chains() {
+    let (_dir, path, trail) = trail_with(2);
+    drop(trail);
+    let trail = Arc::new(
+        SqliteAuditTrail::open(&path)
+            .unwrap()
+            .one_commit_per_append(),
+    );
+    let threads: Vec<_> = (0..4)
+        .map(|t| {
+            let trail = Arc::clone(&trail);
+            std::thread::spawn(move || {
+                for i in 0..10 {
+                    trail.append(&record(t * 100 + i)).unwrap();
+                }
+            })
+        })
+        .collect();
+    for thread in threads {
+        thread.join().unwrap();
+    }
+    assert_eq!(trail.commits(), 40);
+    let report = verify_file(&path).unwrap();
+    assert!(report.is_intact() && report.records == 42, "{report}");
+}
+
+#[test]
+fn a_read_only_trail_fails_every_append_of_the_batch_and_keeps_nothing() {
+    let (_dir, path, trail) = trail_with(3);
+    let trail = Arc::new(trail);
+    let commits = trail.commits();
+    let held = trail.connection();
+    let threads = queued_appends(&trail, 8, 10);
+    // Root ignores file modes: SQLite's query_only refuses the writes instead.
+    held.pragma_update(None, "query_only", true).unwrap();
+    drop(held);
+    for thread in threads {
+        let (n, appended) = thread.join().unwrap();
+        let err = appended.unwrap_err();
+        assert!(matches!(err, AuditError::ReadOnly { .. }), "{n}: {err:?}");
+        assert!(
+            err.to_string()
+                .ends_with("is read-only: nothing was written"),
+            "{err}"
+        );
+    }
+    let err = trail.check_writable().unwrap_err();
+    assert!(matches!(err, AuditError::ReadOnly { .. }), "{err:?}");
+    assert_eq!(trail.commits(), commits);
+    let report = verify_file(&path).unwrap();
+    assert!(report.is_intact() && report.records == 3, "{report}");
+
+    trail.set_query_only(false).unwrap();
+    trail.check_writable().unwrap();
+    assert_eq!(trail.append(&record(4)).unwrap(), 4);
+    let report = verify_file(&path).unwrap();
+    assert!(report.is_intact() && report.records == 4, "{report}");
+}
+
+#[test]
+fn a_full_trail_fails_the_batch_whole_and_continues_the_chain_once_there_is_room() {
+    let (_dir, path, trail) = trail_with(3);
+    let trail = Arc::new(trail);
+    let size = trail.set_max_page_count(1).unwrap();
+    assert!(size > 1, "{size}");
+    let err = trail.check_writable().unwrap_err();
+    assert!(matches!(err, AuditError::Full { .. }), "{err:?}");
+    assert!(err.to_string().contains("is full"), "{err}");
+
+    // Seven records need more than what is left of the last pages: the batch of seven fails
+    // whole, even if some of its first records fit. The leader's own record may fit alone.
+    let held = trail.connection();
+    let threads = queued_appends(&trail, 8, 10);
+    drop(held);
+    let (mut appended, mut full) = (Vec::new(), 0);
+    for thread in threads {
+        match thread.join().unwrap() {
+            (n, Ok(sequence)) => appended.push((sequence, n)),
+            (_, Err(AuditError::Full { .. })) => full += 1,
+            (n, Err(e)) => panic!("{n}: {e:?}"),
+        }
+    }
+    assert!(full >= 7, "{full} full, appended {appended:?}");
+    let records = trail.records().unwrap();
+    assert_eq!(records.len(), 3 + appended.len());
+    for (sequence, n) in &appended {
+        assert_eq!(
+            records[usize::try_from(*sequence).unwrap() - 1].record,
+            record(*n)
+        );
+    }
+    let report = verify_file(&path).unwrap();
+    assert!(report.is_intact(), "{report}");
+
+    // Space again: the chain goes on from where it stopped.
+    trail.set_max_page_count(1 << 30).unwrap();
+    trail.check_writable().unwrap();
+    let next = u64::try_from(records.len()).unwrap() + 1;
+    assert_eq!(trail.append(&record(50)).unwrap(), next);
+    let report = verify_file(&path).unwrap();
+    assert!(report.is_intact() && report.records == next, "{report}");
+}
+
+#[test]
+fn a_batch_error_reaches_every_caller_with_its_kind_and_message() {
+    let source = rusqlite::Error::SqliteFailure(
+        rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_FULL),
+        Some("database or disk is full".to_owned()),
+    );
+    let error = db("audit.db")(source);
+    let again = group::same_error(&error);
+    assert!(matches!(again, AuditError::Full { .. }), "{again:?}");
+    assert_eq!(again.to_string(), error.to_string());
+    let source = |e: &AuditError| std::error::Error::source(e).map(ToString::to_string);
+    assert_eq!(source(&again), source(&error));
 }
