@@ -3,7 +3,7 @@
 use std::sync::Arc;
 use std::sync::mpsc::Receiver;
 
-use crate::audit::AuditSink;
+use crate::audit::{AuditError, AuditRecord, AuditSink, HostAction, Outcome, now_rfc3339};
 use crate::call::{Target, UNNAMED_ACTOR};
 use crate::instances::IdleLedger;
 use crate::metrics::HostMetrics;
@@ -91,21 +91,78 @@ impl Host {
         (self.ledger().idle(), self.ledger().cap())
     }
 
-    /// Opens an `encrypt_phi` envelope that a plugin sealed for `tenant`. A changed byte, an
-    /// envelope of another tenant or of an unknown key is an error; a host without a PHI key
-    /// answers [`PhiError::NoKeyring`].
+    /// Opens an `encrypt_phi` envelope that a plugin sealed for `tenant`, on behalf of an
+    /// unnamed actor: [`decrypt_phi_as`](Self::decrypt_phi_as) with
+    /// [`UNNAMED_ACTOR`](crate::UNNAMED_ACTOR).
     pub fn decrypt_phi(
         &self,
         tenant: &str,
         envelope: &medplug_pdk::host_fns::EncryptedPhi,
     ) -> Result<Vec<u8>, PhiError> {
-        let keyring = self
+        self.decrypt_phi_as(&CallContext::new(tenant, UNNAMED_ACTOR), envelope)
+    }
+
+    /// Opens an `encrypt_phi` envelope that a plugin sealed for `context.tenant`, and writes
+    /// one audit record of it, opened or not: tenant, actor, the key id the envelope names,
+    /// the ciphertext's SHA-256 and length (never the ciphertext, never the plaintext), the
+    /// outcome (`denied` for a changed byte, another tenant's envelope or an unknown key,
+    /// `host_failure` for a host without a PHI key, [`PhiError::NoKeyring`]). If the record
+    /// cannot be written the plaintext is not returned: [`PhiError::Audit`].
+    pub fn decrypt_phi_as(
+        &self,
+        context: &CallContext,
+        envelope: &medplug_pdk::host_fns::EncryptedPhi,
+    ) -> Result<Vec<u8>, PhiError> {
+        let started = (now_rfc3339(), std::time::Instant::now());
+        let opened = self
             .shared
             .services
             .keyring
             .as_ref()
-            .ok_or(PhiError::NoKeyring)?;
-        keyring.open(tenant, envelope)
+            .ok_or(PhiError::NoKeyring)
+            .and_then(|keyring| keyring.open(&context.tenant, envelope));
+        let (outcome, error_kind) = match &opened {
+            Ok(_) => (Outcome::Ok, None),
+            Err(e) => (e.outcome(), Some(e.kind().to_owned())),
+        };
+        let record = AuditRecord {
+            time: started.0,
+            tenant: context.tenant.chars().take(64).collect(),
+            actor: context.actor.chars().take(128).collect(),
+            plugin: String::new(),
+            plugin_version: String::new(),
+            module_sha256: String::new(),
+            function: String::new(),
+            input_sha256: crate::sha256_hex(envelope.ciphertext.as_bytes()),
+            input_bytes: envelope.ciphertext.len() as u64,
+            outcome,
+            error_kind,
+            duration_us: u64::try_from(started.1.elapsed().as_micros()).unwrap_or(u64::MAX),
+            fuel_used: None,
+            host_calls: Vec::new(),
+            events: Vec::new(),
+            lifecycle: None,
+            host_action: Some(HostAction::DecryptPhi {
+                key_id: envelope.key_id.chars().take(64).collect(),
+            }),
+        };
+        self.audit_sink().append(&record)?;
+        opened
+    }
+
+    /// Writes one `policy_in_force` record: where the host's policy was read from and the
+    /// SHA-256 of its text (`""` and `built-in open policy` for [`Policy::open`]). A host's
+    /// policy does not change while it runs (a new policy means a new host), so this one record
+    /// at start — `medplug serve` writes it before it listens — covers every call after it.
+    /// Returns the record's sequence.
+    pub fn record_policy(&self, actor: &str) -> Result<u64, AuditError> {
+        let (source, sha256) = match &self.policy().source {
+            Some(source) => (source.origin.clone(), source.sha256.clone()),
+            None => ("built-in open policy".to_owned(), String::new()),
+        };
+        let action = HostAction::PolicyInForce { source, sha256 };
+        let record = AuditRecord::of_host_action("*", actor, Outcome::Ok, action);
+        self.audit_sink().append(&record)
     }
 
     /// The version `target` names for no tenant in particular: the highest installed version

@@ -264,8 +264,9 @@ fn the_authoring_guide_runs_as_written_up_to_the_service() -> Result<()> {
         "one answer from `medplug call`, one through the service"
     );
     assert!(
-        stdout.contains("target/my-clinic/audit.db: 2 records, chain intact"),
-        "one record per call: {stdout}"
+        stdout.contains("target/my-clinic/audit.db: 4 records, chain intact"),
+        "one record per call, one for the API key made, one for the policy the service \
+         started under: {stdout}"
     );
     Ok(())
 }

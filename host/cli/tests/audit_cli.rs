@@ -148,6 +148,191 @@ fn a_process_killed_during_a_burst_leaves_a_trail_that_verifies() -> Result<()> 
     Ok(())
 }
 
+/// Set to the trail's path in the process [`crash_loop_child`] runs in.
+const KILL_CHILD: &str = "MEDPLUG_AUDIT_KILL_CHILD";
+/// Threads calling at once in each killed process.
+const CALLERS: usize = 4;
+
+/// Not a test on its own: the process `twenty_kills_during_concurrent_calls_lose_no_reported_record`
+/// kills. Does nothing unless that test started it. Builds a host on the trail (durable, group
+/// commit), then [`CALLERS`] threads call the `boundary` test plugin through it without end (a
+/// module of 39 KB: it compiles in a moment, so twenty processes start fast); after each
+/// call returns, its thread prints `appended SEQUENCE ACTOR` (the sequence of the call's record,
+/// and the call's actor, unique to the call) and flushes, in one write.
+#[test]
+fn crash_loop_child() -> Result<()> {
+    use std::io::Write;
+    use std::sync::Arc;
+
+    use medplug_host::audit::AuditSink;
+    use medplug_host::{CallContext, Host};
+
+    let Some(path) = std::env::var_os(KILL_CHILD) else {
+        return Ok(());
+    };
+    let run = std::env::var("MEDPLUG_AUDIT_KILL_RUN")?;
+    let trail: Arc<dyn AuditSink> = Arc::new(SqliteAuditTrail::open(path)?);
+    let host = Host::builder()
+        .audit_sink(trail)
+        .plugin_bytes(
+            "boundary.wasm",
+            std::fs::read(common::plugins_dir().join("../test-plugins/boundary.wasm"))?,
+        )
+        .build()?;
+    let input = br#"{"output_bytes":12,"pad":"fictional"}"#;
+    let warm_up = CallContext::new("local", "warm-up");
+    host.call_json_as(&warm_up, "boundary", "pass", input)?;
+    // On a line of its own: the test harness has written `test crash_loop_child ... `.
+    println!("\nready");
+    std::io::stdout().flush()?;
+    let deadline = Instant::now() + Duration::from_secs(60);
+    std::thread::scope(|scope| {
+        for thread in 0..CALLERS {
+            let (host, run) = (&host, &run);
+            scope.spawn(move || {
+                for n in 0.. {
+                    assert!(Instant::now() < deadline, "never killed");
+                    let actor = format!("r{run}-t{thread}-{n}");
+                    let context = CallContext::new("local", &actor);
+                    let receipt = host
+                        .call_json_receipt(&context, "boundary", "pass", input)
+                        .expect("a call");
+                    let line = format!("appended {} {actor}\n", receipt.audit_sequence);
+                    let mut out = std::io::stdout().lock();
+                    out.write_all(line.as_bytes()).expect("stdout");
+                    out.flush().expect("stdout");
+                }
+            });
+        }
+    });
+    Ok(())
+}
+
+/// A child process killed when dropped, so that a failed assertion leaves no caller running.
+struct Child(std::process::Child);
+
+impl Drop for Child {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// xorshift64: kill delays that differ from run to run and are the same every time.
+fn xorshift(state: &mut u64) -> u64 {
+    *state ^= *state << 13;
+    *state ^= *state >> 7;
+    *state ^= *state << 17;
+    *state
+}
+
+#[test]
+fn twenty_kills_during_concurrent_calls_lose_no_reported_record() -> Result<()> {
+    use std::io::BufRead;
+    use std::process::Stdio;
+
+    let dir = tempfile::tempdir()?;
+    let db = dir.path().join("audit.db");
+    let mut rng = 0x2545_f491_4f6c_dd1d_u64;
+    let (mut reported, mut runs) = (0_usize, Vec::new());
+    for run in 0..20 {
+        let delay = Duration::from_millis(50 + xorshift(&mut rng) % 351);
+        let log = dir.path().join(format!("child-{run}.log"));
+        let mut child = Child(
+            Command::new(std::env::current_exe()?)
+                .args([
+                    "--exact",
+                    "crash_loop_child",
+                    "--nocapture",
+                    "--test-threads=1",
+                ])
+                .env(KILL_CHILD, &db)
+                .env("MEDPLUG_AUDIT_KILL_RUN", run.to_string())
+                .stdout(Stdio::piped())
+                .stderr(std::fs::File::create(&log)?)
+                .spawn()?,
+        );
+        let stdout = child.0.stdout.take().context("stdout")?;
+        let (lines, received) = std::sync::mpsc::channel();
+        let reader = std::thread::spawn(move || {
+            for line in std::io::BufReader::new(stdout).lines() {
+                let Ok(line) = line else { break };
+                if lines.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        loop {
+            match received.recv_timeout(Duration::from_secs(60)) {
+                Ok(line) if line == "ready" => break,
+                Ok(_) => {}
+                Err(e) => bail!(
+                    "run {run}: the child never got ready ({e}): {}",
+                    std::fs::read_to_string(&log).unwrap_or_default()
+                ),
+            }
+        }
+        std::thread::sleep(delay);
+        // SIGKILL: no destructor, no flush, in the middle of some append or other.
+        child.0.kill()?;
+        child.0.wait()?;
+        reader
+            .join()
+            .map_err(|_| anyhow::anyhow!("reader panicked"))?;
+        let appended: Vec<(u64, String)> = received
+            .try_iter()
+            .filter_map(|line| {
+                let rest = line.strip_prefix("appended ")?;
+                let (sequence, actor) = rest.split_once(' ')?;
+                Some((sequence.parse().ok()?, actor.to_owned()))
+            })
+            .collect();
+
+        let report = medplug_host::audit::verify_file(&db)?;
+        assert!(report.is_intact(), "run {run}: {report}");
+        let records = SqliteAuditTrail::open(&db)?.records()?;
+        assert_eq!(records.len() as u64, report.records, "run {run}");
+        let prefix = format!("r{run}-");
+        let found = records
+            .iter()
+            .filter(|r| r.record.actor.starts_with(&prefix))
+            .count();
+        for (sequence, actor) in &appended {
+            let record = usize::try_from(*sequence)
+                .ok()
+                .and_then(|s| records.get(s.checked_sub(1)?))
+                .with_context(|| format!("run {run}: record {sequence} ({actor}) is missing"))?;
+            assert_eq!(
+                (
+                    record.sequence,
+                    record.record.actor.as_str(),
+                    record.record.outcome.as_str()
+                ),
+                (*sequence, actor.as_str(), "ok"),
+                "run {run}"
+            );
+        }
+        // Beyond the calls that returned, only those in flight when the kill came (at most one
+        // per caller) may have committed without their caller hearing of it.
+        assert!(
+            (appended.len()..=appended.len() + CALLERS).contains(&found),
+            "run {run}: {found} records, {} calls returned",
+            appended.len()
+        );
+        reported += appended.len();
+        runs.push((delay.as_millis(), appended.len(), found));
+    }
+    eprintln!("kill after ms, calls that returned, records of the run:");
+    for (run, (delay, returned, found)) in runs.iter().enumerate() {
+        eprintln!("run {run:>2}: {delay:>4} ms {returned:>5} {found:>5}");
+    }
+    let records = SqliteAuditTrail::open(&db)?.count()?;
+    eprintln!("{reported} calls returned, {records} records, chain intact after every kill");
+    // The runs did call: most kills land after some calls have returned.
+    assert!(reported >= 20, "{reported} calls returned in 20 runs");
+    Ok(())
+}
+
 #[test]
 fn patients_seed_is_idempotent_and_keys_are_never_overwritten() -> Result<()> {
     let dir = tempfile::tempdir()?;
@@ -183,6 +368,169 @@ fn patients_seed_is_idempotent_and_keys_are_never_overwritten() -> Result<()> {
             .status
             .code(),
         Some(1)
+    );
+    Ok(())
+}
+
+/// What an attacker who can write the database does: drops the append-only triggers, edits
+/// record `sequence` with `edit`, and rebuilds the chain after it — every hash and prev_hash
+/// recomputed, the head moved — so that a plain `verify` finds nothing wrong.
+fn rewrite_with_recomputed_hashes(
+    db: &Path,
+    sequence: u64,
+    edit: impl Fn(&mut medplug_host::audit::AuditRecord),
+) -> Result<()> {
+    use medplug_host::audit::ChainedRecord;
+
+    let connection = rusqlite::Connection::open(db)?;
+    let triggers: Vec<String> = connection
+        .prepare("SELECT name FROM sqlite_master WHERE type = 'trigger'")?
+        .query_map([], |row| row.get(0))?
+        .collect::<Result<_, _>>()?;
+    for trigger in triggers {
+        connection.execute_batch(&format!("DROP TRIGGER \"{trigger}\""))?;
+    }
+    let rows: Vec<String> = connection
+        .prepare("SELECT record FROM audit_records ORDER BY sequence")?
+        .query_map([], |row| row.get(0))?
+        .collect::<Result<_, _>>()?;
+    let mut prev: Option<String> = None;
+    for json in rows {
+        let mut record: ChainedRecord = serde_json::from_str(&json)?;
+        if record.sequence >= sequence {
+            if record.sequence == sequence {
+                edit(&mut record.record);
+            }
+            if let Some(prev) = &prev {
+                record.prev_hash.clone_from(prev);
+            }
+            record.hash = record.compute_hash()?;
+            connection.execute(
+                "UPDATE audit_records SET record = ?1, hash = ?2, prev_hash = ?3, tenant = ?4, \
+                 plugin = ?5, time = ?6 WHERE sequence = ?7",
+                rusqlite::params![
+                    record.to_json()?,
+                    record.hash,
+                    record.prev_hash,
+                    record.record.tenant,
+                    record.record.plugin,
+                    record.record.time,
+                    i64::try_from(record.sequence)?,
+                ],
+            )?;
+        }
+        prev = Some(record.hash);
+    }
+    connection.execute(
+        "UPDATE audit_head SET hash = ?1 WHERE id = 1",
+        [prev.context("an empty trail")?],
+    )?;
+    Ok(())
+}
+
+#[test]
+fn a_signed_checkpoint_catches_a_chain_rewritten_with_every_hash_recomputed() -> Result<()> {
+    let dir = tempfile::tempdir()?;
+    let note = "Paciente CPF 529.982.247-25";
+    stdout(&analyze_note(dir.path(), note, &["--repeat", "3"])?.output()?)?;
+    let key = dir.path().join("checkpoint.key");
+    let key_arg = key.to_str().context("path")?;
+    let public = stdout(&medplug(dir.path(), &["signing-key", "new", key_arg])?)?
+        .split_whitespace()
+        .last()
+        .context("no public key")?
+        .to_owned();
+    let db = audit_db(dir.path());
+    let head = SqliteAuditTrail::open(&db)?.head()?.1;
+    let checkpoints = dir.path().join("checkpoints");
+    let args = ["audit", "checkpoint", "--key", key_arg, "--dir"];
+    let written = stdout(&medplug(
+        dir.path(),
+        &[&args[..], &[checkpoints.to_str().context("path")?]].concat(),
+    )?)?;
+    let file = checkpoints.join("checkpoint-3.json");
+    assert!(
+        written.starts_with(&format!(
+            "{}: record 3, hash {head}, signed by {public} at ",
+            file.display()
+        )),
+        "{written}"
+    );
+    let file_arg = file.to_str().context("path")?;
+    let verify = ["audit", "verify", "--checkpoint", file_arg];
+    fn with<'a>(verify: &[&'a str], key: &'a str) -> Vec<&'a str> {
+        [verify, &["--trusted-key", key]].concat()
+    }
+    let with_key = |key| with(&verify, key);
+
+    // More calls after the checkpoint: it still holds.
+    stdout(&analyze_note(dir.path(), note, &[])?.output()?)?;
+    let holds = stdout(&medplug(dir.path(), &with_key(&public))?)?;
+    assert!(
+        holds.starts_with(&format!("{}: 4 records, chain intact, head ", db.display()))
+            && holds.contains(&format!(
+                "; checkpoint {file_arg} holds: record 3 has hash {head} (signed by {public} at "
+            )),
+        "{holds}"
+    );
+
+    // A checkpoint signed by a key not trusted, or edited after signing, is refused.
+    let stranger = medplug_host::signature::SigningKey::generate().public_key();
+    let stranger = stranger.to_string();
+    let out = medplug(dir.path(), &with_key(&stranger))?;
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8(out.stderr)?;
+    assert!(
+        stderr.contains(&format!(
+            "{file_arg} is signed by key {public}, which is not trusted"
+        )),
+        "{stderr}"
+    );
+    let edited = checkpoints.join("edited.json");
+    std::fs::write(
+        &edited,
+        std::fs::read_to_string(&file)?.replace("\"sequence\": 3", "\"sequence\": 2"),
+    )?;
+    let edited_arg = edited.to_str().context("path")?;
+    let out = medplug(
+        dir.path(),
+        &[
+            "audit",
+            "verify",
+            "--checkpoint",
+            edited_arg,
+            "--trusted-key",
+            &public,
+        ],
+    )?;
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8(out.stderr)?;
+    assert!(
+        stderr.contains(&format!("{edited_arg} has a bad signature")),
+        "{stderr}"
+    );
+
+    // The attacker rewrites who made call 2 and recomputes every hash after it, head included.
+    rewrite_with_recomputed_hashes(&db, 2, |record| record.actor = "ghost".to_owned())?;
+    let plain = stdout(&medplug(dir.path(), &["audit", "verify"])?)?;
+    assert!(
+        plain.starts_with(&format!("{}: 4 records, chain intact, head ", db.display())),
+        "{plain}"
+    );
+    let out = medplug(dir.path(), &with_key(&public))?;
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8(out.stderr)?;
+    assert!(
+        stderr.starts_with(&format!(
+            "medplug: {}: checkpoint {file_arg} (record 3, ",
+            db.display()
+        )) && stderr.contains(&format!(
+            "does not hold: record 3 has hash {}",
+            SqliteAuditTrail::open(&db)?.records()?[2].hash
+        )) && stderr.contains(&format!(
+            ", but the checkpoint says {head}: a record at or before 3 was rewritten"
+        )),
+        "{stderr}"
     );
     Ok(())
 }

@@ -156,12 +156,13 @@ fn every_endpoint_answers_and_every_error_is_a_problem() -> Result<()> {
     assert_eq!(described["describe"]["name"], "lgpd-analyzer");
     assert_eq!(described["schemas"]["analyze"]["input"]["type"], "object");
 
-    // A call: the output, the version that answered, the audit record.
+    // A call: the output, the version that answered, the audit record (record 1 is the
+    // policy the service started under, records 2 to 5 the four keys made above).
     let answer = call(&horizonte, "lgpd-analyzer/analyze", CPF_NOTE)?;
     calls += 1;
     assert_eq!(answer.status, 200, "{}", answer.body);
     assert_eq!(answer.version.as_deref(), Some("lgpd-analyzer@0.1.0"));
-    assert_eq!(answer.audit_record.as_deref(), Some("1"));
+    assert_eq!(answer.audit_record.as_deref(), Some("6"));
     assert_eq!(answer.json()?["findings"][0]["masked"], "***.***.***-25");
 
     // 400 with pointers, never echoing the input.
@@ -643,7 +644,8 @@ fn on_sigterm_calls_in_flight_finish_and_the_trail_holds_one_record_each() -> Re
         3,
         "{answers:?}"
     );
-    assert_eq!(audit_records(&service)?, 3);
+    // The policy in force at start, the key made, then one record per call.
+    assert_eq!(audit_records(&service)?, 1 + 1 + 3);
     Ok(())
 }
 
@@ -663,7 +665,8 @@ fn after_kill_9_the_trail_verifies_and_holds_every_answered_call() -> Result<()>
         .into_iter()
         .map(|c| c.join().expect("caller").0)
         .sum();
-    let records = audit_records(&service)?;
+    // The policy in force at start and the key made are not calls.
+    let records = audit_records(&service)? - 2;
     assert!(answered > 10, "{answered}");
     // Every answered call was committed before its answer; at most the calls in flight at the
     // kill (one per caller) were committed and never answered.
@@ -731,5 +734,108 @@ fn a_module_replaced_while_a_load_runs_fails_no_request() -> Result<()> {
     }
     assert!(answered > 20, "{answered}");
     assert_eq!(seen.load(Ordering::Relaxed), 4);
+    Ok(())
+}
+
+#[test]
+fn the_service_records_its_policy_and_signs_checkpoints_on_schedule() -> Result<()> {
+    let keys = tempfile::tempdir()?;
+    let key_file = keys.path().join("checkpoint.key");
+    let public = medplug_host::signature::SigningKey::write_new(&key_file)?
+        .public_key()
+        .to_string();
+    let policy = format!(
+        "[audit]\ncheckpoint_key = {:?}\ncheckpoint_dir = \"checkpoints\"\n\
+         checkpoint_interval_s = 1\n{ONE_VERSION}",
+        key_file.display().to_string()
+    );
+    let service = Service::start(&Setup {
+        modules: &[("versioned.wasm", "test-plugins/versioned-v1.wasm")],
+        policy: &policy,
+        args: &[],
+    })?;
+    let checkpoints = service.dir.path().join("checkpoints");
+    let appears = |name: &str| {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while Instant::now() < deadline {
+            if checkpoints.join(name).exists() {
+                return true;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        false
+    };
+    // Record 1, the policy in force, is checkpointed at start.
+    assert!(appears("checkpoint-1.json"));
+    let key = service.tenant_key("clinica-horizonte", "dr.ana")?;
+    let answer = post(
+        &client(),
+        &service.base,
+        "/v1/plugins/versioned/echo",
+        Some(&key),
+        b"1",
+    )?;
+    assert_eq!(answer.status, 200, "{}", answer.body);
+    // Record 2 is the key made, record 3 the call.
+    assert!(appears("checkpoint-3.json"));
+    let out = service
+        .medplug(&[
+            "audit",
+            "verify",
+            "--db",
+            "audit.db",
+            "--checkpoint",
+            "checkpoints/checkpoint-3.json",
+            "--trusted-key",
+            &public,
+        ])
+        .output()?;
+    let text = String::from_utf8(out.stdout)?;
+    assert!(
+        out.status.success(),
+        "{text}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        text.contains("checkpoints/checkpoint-3.json holds: record 3 has hash "),
+        "{text}"
+    );
+    let export = service
+        .medplug(&["audit", "export", "--db", "audit.db"])
+        .output()?;
+    let first: serde_json::Value = serde_json::from_str(
+        String::from_utf8(export.stdout)?
+            .lines()
+            .next()
+            .context("no record")?,
+    )?;
+    assert_eq!(first["actor"], "medplug-serve");
+    assert_eq!(first["host_action"]["action"], "policy_in_force");
+    assert_eq!(
+        first["host_action"]["sha256"],
+        medplug_host::sha256_hex(&std::fs::read(service.dir.path().join("medplug.toml"))?)
+    );
+    // The key's record: its id and label, never the key or its hash.
+    let second: serde_json::Value = serde_json::from_str(
+        String::from_utf8(
+            service
+                .medplug(&["audit", "export", "--db", "audit.db"])
+                .output()?
+                .stdout,
+        )?
+        .lines()
+        .nth(1)
+        .context("no second record")?,
+    )?;
+    let key_id = key.split('_').nth(1).context("a key id")?;
+    assert_eq!(
+        (&second["tenant"], &second["actor"], &second["host_action"]),
+        (
+            &json!("clinica-horizonte"),
+            &json!("cli"),
+            &json!({ "action": "api_key_created", "key_id": key_id, "label": "dr.ana" })
+        )
+    );
+    assert!(!second.to_string().contains(key.as_str()));
     Ok(())
 }

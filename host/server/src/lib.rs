@@ -9,9 +9,11 @@
 //! - [`routes`]: the endpoints (`/v1/plugins…`, `/v1/admin/plugins…`, `/healthz`, `/readyz`,
 //!   `/metrics`); plugin calls run on tokio's blocking threads, at most `workers` at once, so a
 //!   slow plugin never stalls the probes or other tenants;
+//! - [`checkpoints`]: signed checkpoints of the audit trail's head on a schedule (`[audit]`);
 //! - [`serve`]: listening, and graceful shutdown on SIGTERM or Ctrl-C (stop accepting, finish
 //!   the calls in flight within a deadline, exit).
 
+pub mod checkpoints;
 pub mod keys;
 pub mod problem;
 pub mod routes;

@@ -92,7 +92,7 @@ impl Host {
         let path = path.as_ref();
         let started = Instant::now();
         let source = ModuleSource::read_file(path)
-            .map_err(|e| self.load_failed(&path.display().to_string(), e, actor, started))?;
+            .map_err(|e| self.load_failed(&path.display().to_string(), None, e, actor, started))?;
         self.install(source, actor, started)
     }
 
@@ -120,13 +120,15 @@ impl Host {
     ) -> Result<Arc<PluginVersion>, LoadError> {
         let settings = &self.shared.settings;
         let guess = settings.guess_limits(&source, None);
-        let plugin = load(&source, settings, guess)
-            .map(Arc::new)
-            .map_err(|e| self.load_failed(&source.origin, e, actor, started))?;
+        let plugin = load(&source, settings, guess).map(Arc::new).map_err(|e| {
+            self.load_failed(&source.origin, Some(&source.bytes), e, actor, started)
+        })?;
         let _change = self.shared.registry.begin_change();
         let mut next = Snapshot::clone(&self.shared.registry.snapshot());
         next.insert(Arc::clone(&plugin), VersionStatus::default())
-            .map_err(|e| self.load_failed(&source.origin, e, actor, started))?;
+            .map_err(|e| {
+                self.load_failed(&source.origin, Some(&source.bytes), e, actor, started)
+            })?;
         let event = LifecycleEvent::Installed {
             plugin: plugin.name().to_owned(),
             version: plugin.version().to_string(),
@@ -252,7 +254,7 @@ impl Host {
             };
             return self
                 .uninstall(&gone.id(), actor)
-                .map_err(|e| self.load_failed(&origin, e, actor, started))
+                .map_err(|e| self.load_failed(&origin, None, e, actor, started))
                 .map(|()| {
                     Some(LifecycleEvent::Uninstalled {
                         plugin: gone.name().to_owned(),
@@ -262,7 +264,7 @@ impl Host {
                 });
         }
         let source = ModuleSource::read_file(path)
-            .map_err(|e| self.load_failed(&origin, e, actor, started))?;
+            .map_err(|e| self.load_failed(&origin, None, e, actor, started))?;
         if loaded_from
             .as_ref()
             .is_some_and(|p| p.sha256() == sha256_hex(&source.bytes))
@@ -273,14 +275,16 @@ impl Host {
         let guess = settings.guess_limits(&source, loaded_from.as_ref().map(|p| p.name()));
         let plugin = load(&source, settings, guess)
             .map(Arc::new)
-            .map_err(|e| self.load_failed(&origin, e, actor, started))?;
+            .map_err(|e| self.load_failed(&origin, Some(&source.bytes), e, actor, started))?;
         let _change = self.shared.registry.begin_change();
         let mut next = Snapshot::clone(&self.shared.registry.snapshot());
         let previous = next.entry_from(path).cloned();
         let (event, detail) = match previous {
             None => {
                 next.insert(Arc::clone(&plugin), VersionStatus::default())
-                    .map_err(|e| self.load_failed(&origin, e, actor, started))?;
+                    .map_err(|e| {
+                        self.load_failed(&origin, Some(&source.bytes), e, actor, started)
+                    })?;
                 let event = LifecycleEvent::Installed {
                     plugin: plugin.name().to_owned(),
                     version: plugin.version().to_string(),
@@ -300,10 +304,12 @@ impl Host {
                     VersionStatus::default()
                 };
                 next.remove(old.name(), old.version());
-                next.insert(Arc::clone(&plugin), status)
-                    .map_err(|e| self.load_failed(&origin, e, actor, started))?;
-                next.check_pins(self.policy())
-                    .map_err(|e| self.load_failed(&origin, e, actor, started))?;
+                next.insert(Arc::clone(&plugin), status).map_err(|e| {
+                    self.load_failed(&origin, Some(&source.bytes), e, actor, started)
+                })?;
+                next.check_pins(self.policy()).map_err(|e| {
+                    self.load_failed(&origin, Some(&source.bytes), e, actor, started)
+                })?;
                 let event = LifecycleEvent::Reloaded {
                     plugin: plugin.name().to_owned(),
                     version: plugin.version().to_string(),
@@ -358,31 +364,55 @@ impl Host {
     pub(crate) fn load_failed(
         &self,
         origin: &str,
+        bytes: Option<&[u8]>,
         error: LoadError,
         actor: &str,
         started: Instant,
     ) -> LoadError {
-        let reason = error.to_string();
-        let record = change_record(
-            "load_failed",
-            None,
-            None,
-            actor,
-            format!("{origin}: {reason}"),
-            Outcome::HostFailure,
-            Some(error.kind()),
-            started,
-        );
+        let record = load_failed_record(origin, bytes, &error, actor, started);
         // A trail that cannot take this record fails the next call loudly; the refusal itself
         // is already the outcome here.
         let _ = self.audit_sink().append(&record);
         self.emit(&LifecycleEvent::LoadFailed {
             origin: origin.to_owned(),
             error_kind: error.kind().to_owned(),
-            reason,
+            reason: error.to_string(),
         });
         error
     }
+}
+
+/// The longest reason a `load_failed` record keeps, in characters (a `describe` error is the
+/// plugin's own text).
+const LOAD_FAILED_REASON_CHARS: usize = 1024;
+
+/// The `load_failed` record of a module refused from `origin`: its file (or origin) and the
+/// error's message in `lifecycle.detail`, the error's kind in `error_kind`, the SHA-256 of the
+/// module's bytes in `module_sha256` when they were read — never the bytes themselves.
+pub(crate) fn load_failed_record(
+    origin: &str,
+    bytes: Option<&[u8]>,
+    error: &LoadError,
+    actor: &str,
+    started: Instant,
+) -> AuditRecord {
+    let reason: String = error
+        .to_string()
+        .chars()
+        .take(LOAD_FAILED_REASON_CHARS)
+        .collect();
+    let mut record = change_record(
+        "load_failed",
+        None,
+        None,
+        actor,
+        format!("{origin}: {reason}"),
+        Outcome::HostFailure,
+        Some(error.kind()),
+        started,
+    );
+    record.module_sha256 = bytes.map(sha256_hex).unwrap_or_default();
+    record
 }
 
 /// The audit record of a change to the installed plugins.
@@ -417,6 +447,7 @@ fn change_record(
             event: event.to_owned(),
             detail,
         }),
+        host_action: None,
     }
 }
 

@@ -3,9 +3,60 @@
 
 use anyhow::{Context, Result, bail};
 use clap::Subcommand;
-use medplug_server::keys::{create_key, list_keys, revoke_key};
+use medplug_host::audit::{AuditRecord, AuditSink, HostAction, Outcome, SqliteAuditTrail};
+use medplug_server::keys::{KeyEntry, create_key, list_keys, revoke_key};
 
 use super::Globals;
+
+/// The actor of the audit records of key changes made with this command.
+const KEY_ACTOR: &str = "cli";
+
+/// The policy's durable audit trail, opened before a key changes (so that a trail that cannot be
+/// opened stops the change); `None` when the policy keeps records in memory.
+fn audit_trail(globals: &Globals) -> Result<Option<SqliteAuditTrail>> {
+    match globals.policy()?.audit_db {
+        Some(path) => {
+            if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+                std::fs::create_dir_all(dir)?;
+            }
+            Ok(Some(SqliteAuditTrail::open(&path)?))
+        }
+        None => Ok(None),
+    }
+}
+
+/// Records a key's creation or revocation: its id, label and tenant, never the key or its hash.
+fn audit_key_change(
+    trail: Option<&SqliteAuditTrail>,
+    entry: &KeyEntry,
+    created: bool,
+) -> Result<()> {
+    let Some(trail) = trail else {
+        return Ok(());
+    };
+    let (key_id, label) = (entry.id.clone(), entry.label.clone());
+    let action = if created {
+        HostAction::ApiKeyCreated { key_id, label }
+    } else {
+        HostAction::ApiKeyRevoked { key_id, label }
+    };
+    let tenant = entry.tenant.as_deref().unwrap_or("*");
+    trail
+        .append(&AuditRecord::of_host_action(
+            tenant,
+            KEY_ACTOR,
+            Outcome::Ok,
+            action,
+        ))
+        .with_context(|| {
+            format!(
+                "key {} was {} but its audit record could not be written",
+                entry.id,
+                if created { "made" } else { "revoked" }
+            )
+        })?;
+    Ok(())
+}
 
 /// `medplug tenant-key`'s subcommands.
 #[derive(Debug, Subcommand)]
@@ -53,7 +104,9 @@ pub fn tenant(globals: &Globals, command: &TenantCommand) -> Result<()> {
             if globals.policy()?.tenant(tenant).is_none() {
                 bail!("tenant `{tenant}` is not in the policy");
             }
+            let trail = audit_trail(globals)?;
             let (entry, key) = create_key(&path, Some(tenant), label.as_deref())?;
+            audit_key_change(trail.as_ref(), &entry, true)?;
             println!(
                 "key {} for tenant {tenant} (label {}), hash stored in {}; it is shown only now:\n{key}",
                 entry.id,
@@ -62,7 +115,9 @@ pub fn tenant(globals: &Globals, command: &TenantCommand) -> Result<()> {
             );
         }
         TenantCommand::Revoke { id } => {
+            let trail = audit_trail(globals)?;
             let entry = revoke_key(&path, id)?;
+            audit_key_change(trail.as_ref(), &entry, false)?;
             println!("key {} revoked ({})", entry.id, entry.label);
         }
         TenantCommand::List => {
@@ -88,7 +143,9 @@ pub fn tenant(globals: &Globals, command: &TenantCommand) -> Result<()> {
 pub fn admin(globals: &Globals, command: &AdminCommand) -> Result<()> {
     let AdminCommand::New { label } = command;
     let path = keys_file(globals)?;
+    let trail = audit_trail(globals)?;
     let (entry, key) = create_key(&path, None, label.as_deref())?;
+    audit_key_change(trail.as_ref(), &entry, true)?;
     println!(
         "administrator's key {} (label {}), hash stored in {}; it is shown only now:\n{key}",
         entry.id,

@@ -1,11 +1,15 @@
-//! `medplug audit`: verify the trail's hash chain, or export its records.
+//! `medplug audit`: verify the trail's hash chain (against a signed checkpoint too), write a
+//! checkpoint, or export its records.
 
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
 use clap::Subcommand;
-use medplug_host::audit::{SqliteAuditTrail, verify_file};
+use medplug_host::audit::{
+    Checkpoint, SqliteAuditTrail, verify_against, verify_file, write_checkpoint,
+};
+use medplug_host::signature::{SigningKey, TrustedKey};
 
 use super::Globals;
 
@@ -17,6 +21,28 @@ pub enum Command {
         /// The audit database; the policy's `audit_db` when absent.
         #[arg(long)]
         db: Option<PathBuf>,
+        /// Also prove that no record at or before this signed checkpoint was rewritten, even
+        /// with every hash recomputed: the record at its sequence must have its hash.
+        #[arg(long)]
+        checkpoint: Option<PathBuf>,
+        /// A public key (64 hex digits) whose checkpoints are trusted; repeatable. Default: the
+        /// public key of the policy's `[audit] checkpoint_key`.
+        #[arg(long = "trusted-key")]
+        trusted_keys: Vec<TrustedKey>,
+    },
+    /// Sign the trail's head (sequence, hash, time) into `checkpoint-<sequence>.json`, after
+    /// verifying the chain; keep the file away from the database.
+    Checkpoint {
+        /// The audit database; the policy's `audit_db` when absent.
+        #[arg(long)]
+        db: Option<PathBuf>,
+        /// The ed25519 signing key file (`medplug signing-key new`); the policy's
+        /// `[audit] checkpoint_key` when absent.
+        #[arg(long)]
+        key: Option<PathBuf>,
+        /// Where to write the checkpoint; the policy's `[audit] checkpoint_dir` when absent.
+        #[arg(long)]
+        dir: Option<PathBuf>,
     },
     /// Write every record as one JSON line, in order.
     Export {
@@ -40,10 +66,74 @@ fn audit_db(globals: &Globals, db: Option<&PathBuf>) -> Result<PathBuf> {
         .context("the policy keeps audit records in memory (no [storage] audit_db): pass --db")
 }
 
+/// `--key`, else the policy's `[audit] checkpoint_key`.
+fn checkpoint_key(globals: &Globals, key: Option<&PathBuf>) -> Result<PathBuf> {
+    if let Some(key) = key {
+        return Ok(key.clone());
+    }
+    Ok(globals
+        .policy()?
+        .audit_checkpoints
+        .context("the policy has no [audit] checkpoint_key: pass --key")?
+        .key)
+}
+
+/// The keys whose checkpoints are trusted: `--trusted-key`, else the policy's checkpoint key's.
+fn trusted_keys(globals: &Globals, given: &[TrustedKey]) -> Result<Vec<TrustedKey>> {
+    if !given.is_empty() {
+        return Ok(given.to_vec());
+    }
+    let key = checkpoint_key(globals, None)
+        .context("no key to check the checkpoint with: pass --trusted-key")?;
+    Ok(vec![SigningKey::read(&key)?.public_key()])
+}
+
+/// `medplug audit verify --checkpoint FILE`.
+fn verify_checkpoint(path: &Path, file: &Path, trusted: &[TrustedKey]) -> Result<()> {
+    let checkpoint = Checkpoint::read(file)?;
+    checkpoint.verify_signature(file, trusted)?;
+    let report = verify_against(path, &checkpoint)?;
+    let (db, sequence) = (path.display(), checkpoint.sequence);
+    if !report.verdict.holds() {
+        bail!(
+            "{db}: checkpoint {} (record {sequence}, {}) does not hold: {}",
+            file.display(),
+            checkpoint.time,
+            report.verdict
+        );
+    }
+    if let Some(chain_break) = report.verify.first_break {
+        bail!(
+            "{db}: records up to the checkpoint's record {sequence} are unchanged, but the chain \
+             is broken after it: {chain_break} ({} records read)",
+            report.verify.records
+        );
+    }
+    println!(
+        "{db}: {} records, chain intact, head {}; checkpoint {} holds: record {sequence} has \
+         hash {} (signed by {} at {})",
+        report.verify.records,
+        report.verify.head_hash,
+        file.display(),
+        checkpoint.hash,
+        checkpoint.signature.key,
+        checkpoint.time
+    );
+    Ok(())
+}
+
 /// Runs the subcommand.
 pub fn run(globals: &Globals, command: &Command) -> Result<()> {
     match command {
-        Command::Verify { db } => {
+        Command::Verify {
+            db,
+            checkpoint: Some(file),
+            trusted_keys: given,
+        } => {
+            let path = audit_db(globals, db.as_ref())?;
+            verify_checkpoint(&path, file, &trusted_keys(globals, given)?)?;
+        }
+        Command::Verify { db, .. } => {
             let path = audit_db(globals, db.as_ref())?;
             let report = verify_file(&path)?;
             match report.first_break {
@@ -59,6 +149,30 @@ pub fn run(globals: &Globals, command: &Command) -> Result<()> {
                     report.records
                 ),
             }
+        }
+        Command::Checkpoint { db, key, dir } => {
+            let path = audit_db(globals, db.as_ref())?;
+            let key_file = checkpoint_key(globals, key.as_ref())?;
+            let dir = match dir {
+                Some(dir) => dir.clone(),
+                None => {
+                    globals
+                        .policy()?
+                        .audit_checkpoints
+                        .context("the policy has no [audit] checkpoint_dir: pass --dir")?
+                        .dir
+                }
+            };
+            let key = SigningKey::read(&key_file)?;
+            let (checkpoint, file) = write_checkpoint(&path, &key, &dir)?;
+            println!(
+                "{}: record {}, hash {}, signed by {} at {}",
+                file.display(),
+                checkpoint.sequence,
+                checkpoint.hash,
+                checkpoint.signature.key,
+                checkpoint.time
+            );
         }
         Command::Export { db, output } => {
             let path = audit_db(globals, db.as_ref())?;

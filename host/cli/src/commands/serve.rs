@@ -5,10 +5,14 @@ use std::time::Duration;
 
 use anyhow::{Context, Result};
 use medplug_host::WatchOptions;
+use medplug_server::checkpoints::spawn_checkpoints;
 use medplug_server::keys::KeyStore;
 use medplug_server::{App, ServeOptions, serve, shutdown_signal};
 
 use super::Globals;
+
+/// The actor of the service's own audit records (the policy in force at start).
+const SERVE_ACTOR: &str = "medplug-serve";
 
 /// `medplug serve`'s arguments.
 #[derive(Debug, clap::Args)]
@@ -42,7 +46,12 @@ pub fn run(globals: &Globals, args: &Args) -> Result<()> {
         "the policy has no [storage] api_keys: name the file where `medplug tenant-key new` keeps key hashes",
     )?;
     let keys = KeyStore::open(&keys_file)?;
+    let checkpoints = policy.audit_checkpoints.clone();
+    let audit_db = policy.audit_db.clone();
     let host = globals.serving_host(policy)?;
+    // The policy a serving host runs under, in the trail before any call it answers.
+    host.record_policy(SERVE_ACTOR)
+        .context("recording the policy in the audit trail")?;
     let _watcher = if args.watch {
         Some(host.watch(&globals.plugins, WatchOptions::default())?)
     } else {
@@ -66,6 +75,13 @@ pub fn run(globals: &Globals, args: &Args) -> Result<()> {
         .enable_all()
         .build()
         .context("starting the async runtime")?;
+    let _checkpoints = match (checkpoints, audit_db) {
+        (Some(schedule), Some(db)) => {
+            let _entered = runtime.enter();
+            Some(spawn_checkpoints(db, &schedule).context("starting audit checkpoints")?)
+        }
+        _ => None,
+    };
     let summary = runtime.block_on(serve(
         app,
         options,

@@ -2,14 +2,20 @@
 //!
 //! This is a safety net, not an anonymiser: a plugin must not log personal data in the first
 //! place. It catches the identifiers most likely to slip in by accident (CPF, CNPJ, CNS, phone
-//! numbers, CEPs, dates of birth, e-mail addresses) and keeps short numbers readable.
+//! numbers, CEPs, dates of birth, e-mail addresses, people's names) and keeps short numbers,
+//! codes and plugin names readable.
+//!
+//! Names are found by shape, not by vocabulary (the LGPD analyzer's cue-driven recogniser is
+//! built for documents, with a name list and automata a log line does not need): an event
+//! message is a short line in which masking a capitalised word that was not a name costs
+//! little, while a name left in the trail cannot be taken back.
 
 /// A plugin event message after [`mask_event_message`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MaskedMessage {
     /// The masked, possibly shortened text.
     pub text: String,
-    /// How many digit runs and e-mail addresses were replaced in the text kept.
+    /// How many digit runs, e-mail addresses and names were replaced in the text kept.
     pub masked: usize,
     /// Whether the text was cut to fit the byte limit.
     pub truncated: bool,
@@ -20,6 +26,54 @@ const ELLIPSIS: char = '…';
 
 /// What replaces an e-mail address.
 const EMAIL: &str = "[email]";
+
+/// What replaces a person's name.
+const NAME: &str = "[name]";
+
+/// Lowercase words after which a single capitalised word is taken for a name: `paciente Ana`,
+/// `Sr. Souza`, `nome: Ana`.
+const NAME_CUES: [&str; 34] = [
+    "paciente",
+    "pacientes",
+    "sr",
+    "sra",
+    "srta",
+    "dr",
+    "dra",
+    "nome",
+    "mãe",
+    "mae",
+    "pai",
+    "filho",
+    "filha",
+    "esposa",
+    "esposo",
+    "marido",
+    "responsável",
+    "responsavel",
+    "acompanhante",
+    "médico",
+    "médica",
+    "medico",
+    "medica",
+    "enfermeiro",
+    "enfermeira",
+    "patient",
+    "mr",
+    "mrs",
+    "ms",
+    "miss",
+    "name",
+    "mother",
+    "father",
+    "doctor",
+];
+
+/// Portuguese particles that join the parts of a name: `Maria da Silva`, `Ana e Souza`.
+const NAME_PARTICLES: [&str; 6] = ["da", "de", "do", "das", "dos", "e"];
+
+/// The longest run of `.`, `:`, `=` and blanks between a cue and the name after it.
+const MAX_CUE_GAP_BYTES: usize = 4;
 
 /// Characters allowed between the digits of one run: `529.982.247-25`, `12/03/1980`.
 const SEPARATORS: [char; 4] = ['.', '-', '/', ' '];
@@ -35,6 +89,16 @@ const MIN_MASKED_DIGITS: usize = 4;
 ///   (`3 achados`, `(11)`) stay. Any Unicode numeric character counts as a digit.
 /// - Anything shaped like an e-mail address (`local@domain.tld`, the top-level domain at least
 ///   two letters) becomes `[email]`.
+/// - A person's name becomes `[name]`: two or more capitalised words in a row (a capital,
+///   Unicode or Latin-1, then at least one lowercase letter: `Maria`, `Ávila`, `D'Ávila`,
+///   `Ana-Luísa`; or an initial, `J.`), separated by blanks, optionally joined by the particles
+///   `da`, `de`, `do`, `das`, `dos`, `e` (`Maria da Silva`); and one capitalised word right
+///   after a name cue (`paciente`, `sr.`, `sra.`, `dr.`, `dra.`, `nome:`, `mãe`, `pai`,
+///   `patient`, … in any case), the cue itself kept: `Paciente Ana` becomes `Paciente [name]`.
+///   Words in capitals only (`CPF`, `LGPD`), words with digits or `_` (`HEALTH_DATA`, `Step2`)
+///   and lowercase words (`lgpd-analyzer`) are not names and stay readable; so does a lone
+///   capitalised word without a cue (`Ribeirão`). A sentence's first word before a name goes
+///   with it (`Found Ana Souza` becomes `[name]`): cheap over-masking in a log line.
 /// - A result longer than `max_bytes` is cut on a character boundary and ends with `…`, within
 ///   the limit (with no `…` when the limit is under 3 bytes). Masking happens first, so a cut
 ///   never reveals part of an identifier.
@@ -43,21 +107,28 @@ const MIN_MASKED_DIGITS: usize = 4;
 #[must_use]
 pub fn mask_event_message(message: &str, max_bytes: usize) -> MaskedMessage {
     let emails = find_emails(message);
-    let mut next_email = emails.iter().copied().peekable();
+    let names = find_names(message, &emails);
+    let mut spans: Vec<(usize, usize, &str)> = emails
+        .iter()
+        .map(|&(start, end)| (start, end, EMAIL))
+        .chain(names.iter().map(|&(start, end)| (start, end, NAME)))
+        .collect();
+    spans.sort_unstable();
+    let mut next_span = spans.iter().copied().peekable();
     let mut text = String::with_capacity(message.len().min(max_bytes.saturating_add(4)));
     // Where each replacement starts in `text`, to count those that survive the cut.
     let mut mask_starts = Vec::new();
     let mut i = 0;
     while i < message.len() && text.len() <= max_bytes {
-        let limit = match next_email.peek() {
-            Some(&(start, end)) if start == i => {
+        let limit = match next_span.peek() {
+            Some(&(start, end, replacement)) if start == i => {
                 mask_starts.push(text.len());
-                text.push_str(EMAIL);
-                next_email.next();
+                text.push_str(replacement);
+                next_span.next();
                 i = end;
                 continue;
             }
-            Some(&(start, _)) => start,
+            Some(&(start, _, _)) => start,
             None => message.len(),
         };
         let Some(c) = message[i..].chars().next() else {
@@ -157,6 +228,134 @@ fn find_emails(s: &str) -> Vec<(usize, usize)> {
     spans
 }
 
+/// What a word is, for finding names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Word {
+    /// A capitalised word (`Maria`, `Ávila`, `D'Ávila`) or an initial with its dot (`J.`).
+    Name,
+    /// `da`, `de`, `do`, `das`, `dos`, `e`.
+    Particle,
+    /// A word after which one capitalised word is a name (`paciente`, `Dr`).
+    Cue,
+    /// Anything else: lowercase words, codes in capitals, words with digits or `_`, words
+    /// inside an e-mail address.
+    Other,
+}
+
+/// The words of `s`: maximal runs of letters, digits and `_`, with `-`, `'` or `’` inside
+/// (between two letters or digits); an initial's dot belongs to it.
+fn words(s: &str, emails: &[(usize, usize)]) -> Vec<(usize, usize, Word)> {
+    let is_word_char = |c: char| c.is_alphanumeric() || c == '_';
+    let mut words = Vec::new();
+    let mut chars = s.char_indices().peekable();
+    let mut email = emails.iter().peekable();
+    while let Some((start, c)) = chars.next() {
+        if !is_word_char(c) {
+            continue;
+        }
+        let mut end = start + c.len_utf8();
+        while let Some(&(k, c)) = chars.peek() {
+            if is_word_char(c) {
+                end = k + c.len_utf8();
+                chars.next();
+            } else if matches!(c, '-' | '\'' | '’')
+                && s[k + c.len_utf8()..]
+                    .chars()
+                    .next()
+                    .is_some_and(is_word_char)
+            {
+                chars.next();
+            } else {
+                break;
+            }
+        }
+        let word = &s[start..end];
+        while email.next_if(|&&(_, e_end)| e_end <= start).is_some() {}
+        let in_email = email.peek().is_some_and(|&&(e_start, _)| e_start <= start);
+        let mut letters = word.chars();
+        let first = letters.next().unwrap_or_default();
+        let initial = letters.next().is_none() && first.is_uppercase() && s[end..].starts_with('.');
+        let kind = if in_email {
+            Word::Other
+        } else if initial {
+            end += 1;
+            Word::Name
+        } else if word.len() <= 16 && NAME_CUES.contains(&word.to_lowercase().as_str()) {
+            Word::Cue
+        } else if NAME_PARTICLES.contains(&word) {
+            Word::Particle
+        } else if first.is_uppercase()
+            && word.chars().any(char::is_lowercase)
+            && word
+                .chars()
+                .all(|c| c.is_alphabetic() || matches!(c, '-' | '\'' | '’'))
+        {
+            Word::Name
+        } else {
+            Word::Other
+        };
+        if kind == Word::Name && initial {
+            chars.next(); // the dot
+        }
+        words.push((start, end, kind));
+    }
+    words
+}
+
+/// The byte ranges of the names in `s` (see [`mask_event_message`]), in order, outside the
+/// e-mail addresses `emails`.
+fn find_names(s: &str, emails: &[(usize, usize)]) -> Vec<(usize, usize)> {
+    let words = words(s, emails);
+    // Blanks only between two words of one name.
+    let blank = |a: usize, b: usize| {
+        let gap = &s[words[a].1..words[b].0];
+        !gap.is_empty() && gap.chars().all(|c| c == ' ' || c == '\t')
+    };
+    let mut names = Vec::new();
+    let mut after_cue = false;
+    let mut i = 0;
+    while i < words.len() {
+        let kind = words[i].2;
+        if kind == Word::Cue {
+            let gap = words.get(i + 1).map_or("", |next| &s[words[i].1..next.0]);
+            after_cue = !gap.is_empty()
+                && gap.len() <= MAX_CUE_GAP_BYTES
+                && gap
+                    .chars()
+                    .all(|c| matches!(c, ' ' | '\t' | '.' | ':' | '='));
+            i += 1;
+            continue;
+        }
+        if kind != Word::Name {
+            after_cue = false;
+            i += 1;
+            continue;
+        }
+        let (first, mut last, mut count) = (i, i, 1);
+        loop {
+            let next = |k: usize| words.get(k).map(|w| w.2);
+            if next(last + 1) == Some(Word::Name) && blank(last, last + 1) {
+                last += 1;
+            } else if next(last + 1) == Some(Word::Particle)
+                && next(last + 2) == Some(Word::Name)
+                && blank(last, last + 1)
+                && blank(last + 1, last + 2)
+            {
+                last += 2;
+            } else {
+                break;
+            }
+            count += 1;
+        }
+        if count >= 2 || after_cue {
+            names.push((words[first].0, words[last].1));
+        }
+        after_cue = false;
+        i = last + 1;
+    }
+    names
+}
+
 fn is_local_char(c: char) -> bool {
     c.is_alphanumeric() || matches!(c, '.' | '_' | '%' | '+' | '-')
 }
@@ -251,6 +450,63 @@ mod tests {
         assert_eq!(mask("a@b..com"), "a@b..com");
         assert_eq!(mask("a@b.com@c.org"), "[email]@c.org");
         assert_eq!(mask_event_message("a@b.com 1234", 100).masked, 2);
+    }
+
+    #[test]
+    fn masks_names() {
+        assert_eq!(mask("Maria da Silva"), "[name]");
+        assert_eq!(
+            mask("laudo de Maria das Dores Souza pronto"),
+            "laudo de [name] pronto"
+        );
+        assert_eq!(mask("Ana e João Ávila"), "[name]");
+        assert_eq!(mask("Ana Luísa D'Ávila-Souza ok"), "[name] ok");
+        assert_eq!(mask("Maria J. Silva, 3 achados"), "[name], 3 achados");
+        assert_eq!(mask("ÉLODIE? Élodie Öztürk"), "ÉLODIE? [name]");
+        assert_eq!(
+            mask("paciente Ana tem 3 achados"),
+            "paciente [name] tem 3 achados"
+        );
+        assert_eq!(mask("Paciente Ana Souza"), "Paciente [name]");
+        assert_eq!(
+            mask("Sr. Souza, Sra.Ávila, Dr Ção"),
+            "Sr. [name], Sra.[name], Dr [name]"
+        );
+        assert_eq!(
+            mask("nome: Ana; mãe Joana; pai: Rui"),
+            "nome: [name]; mãe [name]; pai: [name]"
+        );
+        assert_eq!(
+            mask("patient Smith; Dr. J. Watson"),
+            "patient [name]; Dr. [name]"
+        );
+        assert_eq!(mask("Found Ana Souza"), "[name]");
+        let out = mask_event_message("Ana Souza, CPF 529.982.247-25, ana@x.com.br", 100);
+        assert_eq!(out.text, "[name], CPF ###.###.###-##, [email]");
+        assert_eq!(out.masked, 3);
+    }
+
+    #[test]
+    fn keeps_codes_plugin_names_and_lone_words_readable() {
+        for kept in [
+            "HEALTH_DATA em 3 trechos (LGPD Art. 11)",
+            "lgpd-analyzer 0.1.0: CPF, CNS, EMAIL",
+            "José, ##/##/####, Ribeirão",
+            "Maria, 3 achados",
+            "paciente maria",
+            "nome: CPF",
+            "paciente, depois Ana",
+            "Maria\nSouza",
+            "Maria, Souza",
+            "Maria de souza",
+            "Ana da",
+            "Step2 Done",
+            "x ana.Souza@x.com.br",
+            "",
+        ] {
+            let expected = kept.replace("x ana.Souza@x.com.br", "x [email]");
+            assert_eq!(mask(kept), expected, "{kept}");
+        }
     }
 
     #[test]

@@ -18,7 +18,16 @@
 //! [`SqliteAuditTrail`], which stores each record as a [`ChainedRecord`]: the record, its
 //! position `sequence` (1, 2, 3, … without gaps), the `prev_hash` of the record before it and its
 //! own `hash`. Plugin event messages pass through [`mask_event_message`] first, which replaces
-//! identifier-like digit runs (CPF, CNPJ, CNS, phones, CEPs, dates) and e-mail addresses.
+//! identifier-like digit runs (CPF, CNPJ, CNS, phones, CEPs, dates), e-mail addresses and
+//! people's names (capitalised word sequences, or one capitalised word after a cue such as
+//! `paciente` or `Dr.`).
+//!
+//! Besides calls, the trail records changes to the installed plugins (a `lifecycle` field,
+//! `load_failed` included — at start too, with the refused module's SHA-256), and what the host
+//! does outside calls (a `host_action` field): PHI envelopes an embedder opens
+//! ([`Host::decrypt_phi_as`](crate::Host::decrypt_phi_as)) and the policy a host starts under
+//! ([`Host::record_policy`](crate::Host::record_policy)), and the HTTP service's API keys made
+//! or revoked (`medplug tenant-key`, `medplug admin-key`).
 //!
 //! # The hash chain, exactly (for an auditor re-implementing it)
 //!
@@ -27,7 +36,12 @@
 //!    `actor`, `plugin`, `plugin_version`, `module_sha256`, `function`, `input_sha256`,
 //!    `input_bytes`, `outcome`, `error_kind`, `duration_us`, `fuel_used`, `host_calls`, `events`,
 //!    then — only in the record of a change to the installed plugins, never in a call's —
-//!    `lifecycle` (`{"event":…,"detail":…}`), then `hash`, with `hash` set to the empty string
+//!    `lifecycle` (`{"event":…,"detail":…}`), then — only in the record of something the host
+//!    did outside a call (PHI opened by an embedder, the policy in force at start) —
+//!    `host_action` (`{"action":"decrypt_phi","key_id":…}`,
+//!    `{"action":"policy_in_force","source":…,"sha256":…}`,
+//!    `{"action":"api_key_created","key_id":…,"label":…}` or
+//!    `{"action":"api_key_revoked","key_id":…,"label":…}`), then `hash`, with `hash` set to the empty string
 //!    `""`. Numbers are decimal integers;
 //!    absent optional values are `null`; `outcome` is a snake_case string (`"ok"`,
 //!    `"limit_exceeded"`, …); each `host_calls` item is `{"function":…,"outcome":…}` and each
@@ -51,8 +65,13 @@
 //! drop the triggers, rewrite every record after the one they changed, and forge the head. For
 //! full protection, anchor the head hash that `verify` reports outside the database (a signed
 //! log, a ticket, a write-once store, a periodic e-mail to the data protection officer) and
-//! compare it later: a rewritten chain cannot reproduce an anchored hash.
+//! compare it later: a rewritten chain cannot reproduce an anchored hash. [`write_checkpoint`]
+//! does this with a signature: the head's sequence and hash, and the time, signed with an
+//! ed25519 key into a file outside the database (`medplug audit checkpoint`, or `medplug serve`
+//! every `[audit] checkpoint_interval_s`), and [`verify_against`] checks a trail against one
+//! (`medplug audit verify --checkpoint FILE`).
 
+mod checkpoint;
 mod error;
 mod mask;
 mod record;
@@ -60,11 +79,15 @@ mod sink;
 mod sqlite_trail;
 mod verify;
 
+pub use checkpoint::{
+    CHECKPOINT_FORMAT, Checkpoint, CheckpointError, CheckpointReport, CheckpointVerdict,
+    trail_head, verify_against, write_checkpoint,
+};
 pub use error::AuditError;
 pub use mask::{MaskedMessage, is_valid_event_name, mask_event_message};
 pub use record::{
-    AuditRecord, ChainedRecord, GENESIS_HASH, HostCallRecord, LifecycleEntry, Outcome, PluginEvent,
-    format_rfc3339_millis, now_rfc3339,
+    AuditRecord, ChainedRecord, GENESIS_HASH, HostAction, HostCallRecord, LifecycleEntry, Outcome,
+    PluginEvent, format_rfc3339_millis, now_rfc3339,
 };
 pub use sink::{AuditSink, MemoryAuditSink};
 pub use sqlite_trail::{Durability, SCHEMA_VERSION, SqliteAuditTrail};

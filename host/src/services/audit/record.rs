@@ -87,6 +87,73 @@ pub struct LifecycleEntry {
     pub detail: String,
 }
 
+/// Something the host itself did, outside a plugin call, that an auditor must see (the
+/// `host_action` field). Tagged by `action`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "action", rename_all = "snake_case", deny_unknown_fields)]
+#[non_exhaustive]
+pub enum HostAction {
+    /// An embedder opened a PHI envelope ([`Host::decrypt_phi_as`](crate::Host::decrypt_phi_as)):
+    /// which key the envelope names (cut to 64 characters). Never the plaintext or the
+    /// ciphertext; the record's `input_sha256` and `input_bytes` are the ciphertext's digest and
+    /// length, to tell envelopes apart.
+    DecryptPhi {
+        /// The key id the envelope names.
+        key_id: String,
+    },
+    /// The policy a host runs under, recorded when it starts serving
+    /// ([`Host::record_policy`](crate::Host::record_policy)): a host's policy does not change
+    /// while it runs, so this record covers every call after it until the next one.
+    PolicyInForce {
+        /// Where it was read from (`Policy::source`), or `built-in open policy`.
+        source: String,
+        /// Lowercase hex SHA-256 of the policy text, or `""` for the built-in open policy.
+        sha256: String,
+    },
+    /// An API key of the HTTP service was made (`medplug tenant-key new`, `medplug admin-key
+    /// new`); the record's `tenant` is the key's, `*` for an administrator's. Never the key,
+    /// never its hash.
+    ApiKeyCreated {
+        /// The key's public id.
+        key_id: String,
+        /// Its label: the actor of its calls' records.
+        label: String,
+    },
+    /// An API key was revoked (`medplug tenant-key revoke`).
+    ApiKeyRevoked {
+        /// The key's public id.
+        key_id: String,
+        /// Its label.
+        label: String,
+    },
+}
+
+impl AuditRecord {
+    /// The record of `action`, done by `actor` for `tenant` (`*` for every tenant): no plugin,
+    /// no input, no duration.
+    pub fn of_host_action(tenant: &str, actor: &str, outcome: Outcome, action: HostAction) -> Self {
+        Self {
+            time: now_rfc3339(),
+            tenant: tenant.chars().take(64).collect(),
+            actor: actor.chars().take(128).collect(),
+            plugin: String::new(),
+            plugin_version: String::new(),
+            module_sha256: String::new(),
+            function: String::new(),
+            input_sha256: String::new(),
+            input_bytes: 0,
+            outcome,
+            error_kind: None,
+            duration_us: 0,
+            fuel_used: None,
+            host_calls: Vec::new(),
+            events: Vec::new(),
+            lifecycle: None,
+            host_action: Some(action),
+        }
+    }
+}
+
 /// One call — or, with [`lifecycle`](Self::lifecycle) set, one change to the installed
 /// plugins — as the host records it: never the input, never PHI.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -126,6 +193,11 @@ pub struct AuditRecord {
     /// JSON of call records, so that their canonical form is what it always was.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lifecycle: Option<LifecycleEntry>,
+    /// For something the host did outside a call and outside the installed plugins (PHI opened
+    /// by an embedder, the policy in force): what. Absent from the JSON of every other record,
+    /// so that their canonical form is what it always was.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub host_action: Option<HostAction>,
 }
 
 /// A record as stored in a chain: its position and the hashes that chain it.
@@ -227,6 +299,8 @@ struct FlatChainedRecord {
     events: Vec<PluginEvent>,
     #[serde(default)]
     lifecycle: Option<LifecycleEntry>,
+    #[serde(default)]
+    host_action: Option<HostAction>,
     hash: String,
 }
 
@@ -252,6 +326,7 @@ impl From<FlatChainedRecord> for ChainedRecord {
                 host_calls: flat.host_calls,
                 events: flat.events,
                 lifecycle: flat.lifecycle,
+                host_action: flat.host_action,
             },
             hash: flat.hash,
         }
@@ -401,6 +476,7 @@ mod tests {
                 host_calls: vec![],
                 events: vec![],
                 lifecycle: None,
+                host_action: None,
             },
             hash: String::new(),
         };

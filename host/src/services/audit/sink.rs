@@ -132,6 +132,7 @@ mod tests {
             host_calls: vec![],
             events: vec![],
             lifecycle: None,
+            host_action: None,
         }
     }
 

@@ -76,6 +76,48 @@ pub enum PhiError {
         /// The OS error.
         message: String,
     },
+    /// The audit record of opening an envelope could not be written: the plaintext is not
+    /// returned (PHI opened without a record must not happen).
+    #[error("audit trail: {0}")]
+    Audit(#[from] crate::audit::AuditError),
+}
+
+impl PhiError {
+    /// A stable snake_case name of the error, as audit records give it.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Self::UnknownKey { .. } => "unknown_key",
+            Self::UnsupportedAlgorithm { .. } => "unsupported_algorithm",
+            Self::Malformed { .. } => "malformed",
+            Self::Tampered => "tampered",
+            Self::InvalidKey { .. } => "invalid_key",
+            Self::KeyFile { .. } => "key_file",
+            Self::KeyEnv { .. } => "key_env",
+            Self::DuplicateKey { .. } => "duplicate_key",
+            Self::NoKeyring => "no_keyring",
+            Self::Randomness { .. } => "randomness",
+            Self::Audit(_) => "audit",
+        }
+    }
+
+    /// How the audit trail counts an envelope that did not open: refused (`denied`) when the
+    /// envelope or the request is at fault, a `host_failure` when the host is.
+    pub fn outcome(&self) -> crate::audit::Outcome {
+        use crate::audit::Outcome;
+        match self {
+            Self::UnknownKey { .. }
+            | Self::UnsupportedAlgorithm { .. }
+            | Self::Malformed { .. }
+            | Self::Tampered => Outcome::Denied,
+            Self::InvalidKey { .. }
+            | Self::KeyFile { .. }
+            | Self::KeyEnv { .. }
+            | Self::DuplicateKey { .. }
+            | Self::NoKeyring
+            | Self::Randomness { .. }
+            | Self::Audit(_) => Outcome::HostFailure,
+        }
+    }
 }
 
 pub(super) use crate::ids::quote;
