@@ -1,6 +1,7 @@
 //! `cargo xtask test`: everything CI checks, in the order that fails fastest.
 
 use std::io::{BufRead, BufReader};
+use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::Instant;
 
@@ -20,6 +21,18 @@ pub fn run() -> Result<()> {
         build_plugins::run(&Options::default()).map(drop)
     })?;
     step("check schemas", || schemas::run(schemas::Mode::Check))?;
+    step("check dependencies (licences, duplicates, sources)", || {
+        ensure_cargo_deny()?;
+        let findings = dependency_findings(&crate::project_root())?;
+        if !findings.is_empty() {
+            bail!(
+                "deny.toml refuses:\n  {}\nsee `cargo deny --frozen check licenses bans sources` for \
+                 the inclusion graphs",
+                findings.join("\n  ")
+            );
+        }
+        Ok(())
+    })?;
     step("check formatting", || {
         cmd!(sh, "cargo fmt --all -- --check")
             .run()
@@ -109,6 +122,93 @@ fn parse_test_result(line: &str) -> Option<(u64, u64)> {
     Some((count(" passed")?, count(" failed")?))
 }
 
+/// The cargo-deny `cargo xtask test` installs when none is on `PATH`: the version `deny.toml` was
+/// written for.
+const CARGO_DENY_VERSION: &str = "0.20.2";
+
+fn cargo() -> String {
+    std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned())
+}
+
+/// Installs cargo-deny unless one runs (once per machine: 3 minutes on 2 cores, from crates.io).
+fn ensure_cargo_deny() -> Result<()> {
+    let found = Command::new(cargo())
+        .args(["deny", "--version"])
+        .output()
+        .is_ok_and(|output| output.status.success());
+    if found {
+        return Ok(());
+    }
+    println!("xtask test: installing cargo-deny {CARGO_DENY_VERSION} (once; about 3 minutes)");
+    let status = Command::new(cargo())
+        .args([
+            "install",
+            "cargo-deny",
+            "--locked",
+            "--version",
+            CARGO_DENY_VERSION,
+        ])
+        .status()
+        .context("starting `cargo install cargo-deny`")?;
+    if !status.success() {
+        bail!(
+            "`cargo install cargo-deny --locked --version {CARGO_DENY_VERSION}` failed: it needs \
+             crates.io once; install cargo-deny another way and put it on PATH"
+        );
+    }
+    Ok(())
+}
+
+/// What `cargo deny --frozen check licenses bans sources` refuses in the workspace at `root`
+/// under its `deny.toml` — offline, from `Cargo.lock` as it is — one line per error, sorted:
+/// `<code>: <message> [<crate@version>, …]`. Empty when the policy holds.
+fn dependency_findings(root: &Path) -> Result<Vec<String>> {
+    let output = Command::new(cargo())
+        .args(["deny", "--frozen", "--format", "json", "--manifest-path"])
+        .arg(root.join("Cargo.toml"))
+        .arg("--config")
+        .arg(root.join("deny.toml"))
+        .args(["check", "licenses", "bans", "sources"])
+        .output()
+        .context("starting cargo-deny")?;
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let mut findings = Vec::new();
+    for line in stderr.lines() {
+        let Ok(diagnostic) = serde_json::from_str::<serde_json::Value>(line) else {
+            continue;
+        };
+        let fields = &diagnostic["fields"];
+        if diagnostic["type"] != "diagnostic" || fields["severity"] != "error" {
+            continue;
+        }
+        let crates: Vec<String> = fields["graphs"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|graph| {
+                let krate = &graph["Krate"];
+                format!(
+                    "{}@{}",
+                    krate["name"].as_str().unwrap_or("?"),
+                    krate["version"].as_str().unwrap_or("?")
+                )
+            })
+            .collect();
+        findings.push(format!(
+            "{}: {} [{}]",
+            fields["code"].as_str().unwrap_or("?"),
+            fields["message"].as_str().unwrap_or("?"),
+            crates.join(", ")
+        ));
+    }
+    if findings.is_empty() && !output.status.success() {
+        // Not a finding: cargo-deny could not run (a stale Cargo.lock, a bad deny.toml).
+        bail!("cargo-deny failed: {}", stderr.trim());
+    }
+    findings.sort();
+    Ok(findings)
+}
+
 /// `-p` arguments for every crate that compiles to wasm: the pdk, the plugins, the test plugins.
 fn wasm_packages() -> Result<Vec<String>> {
     let root = crate::project_root();
@@ -131,7 +231,75 @@ fn step(name: &str, run: impl FnOnce() -> Result<()>) -> Result<()> {
 
 #[cfg(test)]
 mod tests {
-    use super::parse_test_result;
+    use super::{dependency_findings, ensure_cargo_deny, parse_test_result};
+
+    /// Writes `files` (path, contents) under `dir`.
+    fn write(dir: &std::path::Path, files: &[(&str, &str)]) -> anyhow::Result<()> {
+        for (path, text) in files {
+            let path = dir.join(path);
+            std::fs::create_dir_all(path.parent().expect("a file in a directory"))?;
+            std::fs::write(path, text)?;
+        }
+        Ok(())
+    }
+
+    #[test]
+    fn the_dependency_check_refuses_a_copyleft_licence_and_a_duplicate() -> anyhow::Result<()> {
+        ensure_cargo_deny()?;
+        // A scratch workspace under the repository's deny.toml: two versions of `dup` and a
+        // GPL-3.0 crate, all path dependencies, so that it locks and checks offline.
+        let dir = tempfile::tempdir()?;
+        let package = |name: &str, version: &str, licence: &str| {
+            format!(
+                "[package]\nname = \"{name}\"\nversion = \"{version}\"\nedition = \"2024\"\n\
+                 license = \"{licence}\"\n"
+            )
+        };
+        let root = package("scratch", "0.1.0", "Apache-2.0")
+            + "publish = false\n[dependencies]\n\
+               dup1 = { package = \"dup\", path = \"dup1\" }\n\
+               dup2 = { package = \"dup\", path = \"dup2\" }\n\
+               gpl = { path = \"gpl\", version = \"0.1\" }\n";
+        let deny = std::fs::read_to_string(crate::project_root().join("deny.toml"))?;
+        write(
+            dir.path(),
+            &[
+                ("Cargo.toml", &root),
+                ("src/lib.rs", ""),
+                ("deny.toml", &deny),
+                ("dup1/Cargo.toml", &package("dup", "0.1.0", "MIT")),
+                ("dup1/src/lib.rs", ""),
+                ("dup2/Cargo.toml", &package("dup", "0.2.0", "MIT")),
+                ("dup2/src/lib.rs", ""),
+                ("gpl/Cargo.toml", &package("gpl", "0.1.0", "GPL-3.0-only")),
+                ("gpl/src/lib.rs", ""),
+            ],
+        )?;
+        let locked = std::process::Command::new(super::cargo())
+            .args(["generate-lockfile", "--offline"])
+            .current_dir(dir.path())
+            .status()?;
+        assert!(locked.success());
+        assert_eq!(
+            dependency_findings(dir.path())?,
+            [
+                "duplicate: found 2 duplicate entries for crate 'dup' [dup@0.1.0, dup@0.2.0]",
+                "rejected: failed to satisfy license requirements [gpl@0.1.0]",
+            ]
+        );
+        // The same workspace without the offenders passes.
+        let clean = package("scratch", "0.1.0", "Apache-2.0")
+            + "publish = false\n[dependencies]\ndup1 = { package = \"dup\", path = \"dup1\" }\n";
+        write(dir.path(), &[("Cargo.toml", &clean)])?;
+        std::fs::remove_file(dir.path().join("Cargo.lock"))?;
+        let locked = std::process::Command::new(super::cargo())
+            .args(["generate-lockfile", "--offline"])
+            .current_dir(dir.path())
+            .status()?;
+        assert!(locked.success());
+        assert_eq!(dependency_findings(dir.path())?, Vec::<String>::new());
+        Ok(())
+    }
 
     #[test]
     fn libtest_summaries_are_counted() {
