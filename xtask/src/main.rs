@@ -8,10 +8,12 @@
 //! cargo xtask test
 //! cargo xtask bench
 //! cargo xtask fetch-mitdb [--records 100,101,...] [--dir DIR]
+//! cargo xtask fuzz [TARGET] [--time S] [--no-minimise]
 //! ```
 //! One module per task (as rust-analyzer's xtask): `build_plugins`, `schemas`, `demo`, `test`,
 //! `bench`, `new_plugin` (a plugin crate from `xtask/templates/plugin`), `fetch_mitdb` (downloads
-//! MIT-BIH Arrhythmia Database records from PhysioNet for the ECG tests); `toolchain` installs
+//! MIT-BIH Arrhythmia Database records from PhysioNet for the ECG tests), `fuzz` (AFL++ on every
+//! parser of untrusted bytes, crate `fuzz/`); `toolchain` installs
 //! what they need, `wasm_opt` finds, installs or builds binaryen's optimiser, `other_language`
 //! builds the AssemblyScript test plugin.
 
@@ -25,6 +27,7 @@ mod demo_platform;
 mod demo_security;
 mod demo_service;
 mod fetch_mitdb;
+mod fuzz;
 mod new_plugin;
 mod other_language;
 mod schemas;
@@ -74,6 +77,10 @@ enum Task {
     /// Download MIT-BIH Arrhythmia Database records (.hea, .dat, .atr) from PhysioNet into
     /// target/mitdb, for the ECG tests.
     FetchMitdb(fetch_mitdb::Options),
+    /// Fuzz every parser of untrusted bytes with AFL++ (cargo-afl): the targets of fuzz/,
+    /// `--time` seconds each; crashes go to fuzz/regressions/, the minimised queue to
+    /// fuzz/corpus/.
+    Fuzz(fuzz::Options),
 }
 
 fn main() -> Result<()> {
@@ -89,6 +96,7 @@ fn main() -> Result<()> {
         Task::Test => test::run(),
         Task::Bench { service_only } => bench::run(service_only),
         Task::FetchMitdb(options) => fetch_mitdb::run(&options),
+        Task::Fuzz(options) => fuzz::run(&options),
     }
 }
 

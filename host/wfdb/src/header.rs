@@ -149,7 +149,9 @@ fn parse_record_line(line: &str, at: &LineAt<'_>) -> Result<(Header, usize), Wfd
         samples_per_signal: None,
         base_time: None,
         base_date: None,
-        signals: Vec::with_capacity(signals),
+        // Not `with_capacity(signals)`: the count is the file's word, and a header claiming
+        // billions of signals must be refused for its missing lines, not abort on allocation.
+        signals: Vec::new(),
         info: Vec::new(),
     };
     if let Some(field) = fields.get(2) {
