@@ -125,26 +125,16 @@ impl Host {
             Ok(_) => (Outcome::Ok, None),
             Err(e) => (e.outcome(), Some(e.kind().to_owned())),
         };
+        let action = HostAction::DecryptPhi {
+            key_id: envelope.key_id.chars().take(64).collect(),
+        };
         let record = AuditRecord {
             time: started.0,
-            tenant: context.tenant.chars().take(64).collect(),
-            actor: context.actor.chars().take(128).collect(),
-            plugin: String::new(),
-            plugin_version: String::new(),
-            module_sha256: String::new(),
-            function: String::new(),
             input_sha256: crate::sha256_hex(envelope.ciphertext.as_bytes()),
             input_bytes: envelope.ciphertext.len() as u64,
-            outcome,
             error_kind,
             duration_us: u64::try_from(started.1.elapsed().as_micros()).unwrap_or(u64::MAX),
-            fuel_used: None,
-            host_calls: Vec::new(),
-            events: Vec::new(),
-            lifecycle: None,
-            host_action: Some(HostAction::DecryptPhi {
-                key_id: envelope.key_id.chars().take(64).collect(),
-            }),
+            ..AuditRecord::of_host_action(&context.tenant, &context.actor, outcome, action)
         };
         self.audit_sink().append(&record)?;
         opened

@@ -11,7 +11,7 @@ use crate::services::HOST_CALL_LIMIT;
 use crate::{CallError, CallSite, Limits};
 
 /// Extism's message when the epoch deadline interrupts a call.
-const TIMEOUT: &str = "timeout";
+pub(crate) const TIMEOUT: &str = "timeout";
 /// Extism's message when the store's fuel reaches zero.
 const OUT_OF_FUEL: &str = "plugin ran out of fuel";
 /// Extism's memory limiter's message when a `memory.grow` would pass the limit.

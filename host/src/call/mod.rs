@@ -10,7 +10,7 @@ mod receipt;
 mod record;
 mod target;
 
-pub(crate) use classify::classify;
+pub(crate) use classify::{TIMEOUT, classify};
 pub use context::{CallContext, UNNAMED_ACTOR};
 pub use receipt::Receipt;
 pub use target::{Target, TargetProblem};

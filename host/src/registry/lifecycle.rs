@@ -120,15 +120,14 @@ impl Host {
     ) -> Result<Arc<PluginVersion>, LoadError> {
         let settings = &self.shared.settings;
         let guess = settings.guess_limits(&source, None);
-        let plugin = load(&source, settings, guess).map(Arc::new).map_err(|e| {
-            self.load_failed(&source.origin, Some(&source.bytes), e, actor, started)
-        })?;
+        let refused = |e| self.load_failed(&source.origin, Some(&source.bytes), e, actor, started);
+        let plugin = load(&source, settings, guess)
+            .map(Arc::new)
+            .map_err(refused)?;
         let _change = self.shared.registry.begin_change();
         let mut next = Snapshot::clone(&self.shared.registry.snapshot());
         next.insert(Arc::clone(&plugin), VersionStatus::default())
-            .map_err(|e| {
-                self.load_failed(&source.origin, Some(&source.bytes), e, actor, started)
-            })?;
+            .map_err(refused)?;
         let event = LifecycleEvent::Installed {
             plugin: plugin.name().to_owned(),
             version: plugin.version().to_string(),
@@ -271,20 +270,19 @@ impl Host {
         {
             return Ok(None);
         }
+        let refused = |e| self.load_failed(&origin, Some(&source.bytes), e, actor, started);
         let settings = &self.shared.settings;
         let guess = settings.guess_limits(&source, loaded_from.as_ref().map(|p| p.name()));
         let plugin = load(&source, settings, guess)
             .map(Arc::new)
-            .map_err(|e| self.load_failed(&origin, Some(&source.bytes), e, actor, started))?;
+            .map_err(refused)?;
         let _change = self.shared.registry.begin_change();
         let mut next = Snapshot::clone(&self.shared.registry.snapshot());
         let previous = next.entry_from(path).cloned();
         let (event, detail) = match previous {
             None => {
                 next.insert(Arc::clone(&plugin), VersionStatus::default())
-                    .map_err(|e| {
-                        self.load_failed(&origin, Some(&source.bytes), e, actor, started)
-                    })?;
+                    .map_err(refused)?;
                 let event = LifecycleEvent::Installed {
                     plugin: plugin.name().to_owned(),
                     version: plugin.version().to_string(),
@@ -304,12 +302,8 @@ impl Host {
                     VersionStatus::default()
                 };
                 next.remove(old.name(), old.version());
-                next.insert(Arc::clone(&plugin), status).map_err(|e| {
-                    self.load_failed(&origin, Some(&source.bytes), e, actor, started)
-                })?;
-                next.check_pins(self.policy()).map_err(|e| {
-                    self.load_failed(&origin, Some(&source.bytes), e, actor, started)
-                })?;
+                next.insert(Arc::clone(&plugin), status).map_err(refused)?;
+                next.check_pins(self.policy()).map_err(refused)?;
                 let event = LifecycleEvent::Reloaded {
                     plugin: plugin.name().to_owned(),
                     version: plugin.version().to_string(),

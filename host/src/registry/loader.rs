@@ -314,7 +314,7 @@ fn describe(compiled: &CompiledPlugin, timeout: Duration) -> Result<PluginInfo, 
         instance
             .call::<&[u8], Vec<u8>>(DESCRIBE_FUNCTION, &[])
             .map_err(|e| match e.root_cause().to_string().as_str() {
-                "timeout" => ModuleProblem::DescribeTimedOut(timeout),
+                crate::call::TIMEOUT => ModuleProblem::DescribeTimedOut(timeout),
                 _ => ModuleProblem::DescribeFailed(format!("{e:#}")),
             })
     };

@@ -43,10 +43,13 @@ use std::fs;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
-use rusqlite::{Connection, OpenFlags, OptionalExtension};
+use rusqlite::OptionalExtension;
 use serde::{Deserialize, Serialize};
 
-use super::{AuditError, BreakKind, ChainBreak, VerifyReport, now_rfc3339, verify_file};
+use super::sqlite_trail::db as database_error;
+use super::{
+    AuditError, BreakKind, ChainBreak, SqliteAuditTrail, VerifyReport, now_rfc3339, verify_file,
+};
 use crate::signature::{ModuleSignature, SignatureError, SigningKey, TrustedKey, verify_module};
 
 /// The `format` of a checkpoint file, and the first line of what its signature covers.
@@ -272,36 +275,11 @@ fn signed_bytes(sequence: u64, hash: &str, time: &str) -> Vec<u8> {
     format!("{CHECKPOINT_FORMAT}\nsequence={sequence}\nhash={hash}\ntime={time}\n").into_bytes()
 }
 
-/// Opens an existing trail for reading, creating nothing.
-fn open_trail(db: &Path) -> Result<Connection, AuditError> {
-    let name = db.display().to_string();
-    if !db.is_file() {
-        return Err(AuditError::Missing { path: name });
-    }
-    let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-    let conn = Connection::open_with_flags(db, flags).map_err(|source| AuditError::Database {
-        path: name.clone(),
-        source,
-    })?;
-    conn.busy_timeout(std::time::Duration::from_secs(10))
-        .map_err(|source| AuditError::Database { path: name, source })?;
-    Ok(conn)
-}
-
 /// The trail's head row as it stands (sequence and hash; 0 and 64 zeros when empty), read
 /// without verifying anything: cheap, to tell whether records were appended since a
 /// checkpoint.
 pub fn trail_head(db: &Path) -> Result<(u64, String), AuditError> {
-    let name = db.display().to_string();
-    let conn = open_trail(db)?;
-    let (sequence, hash): (i64, String) = conn
-        .query_row(
-            "SELECT sequence, hash FROM audit_head WHERE id = 1",
-            [],
-            |row| Ok((row.get(0)?, row.get(1)?)),
-        )
-        .map_err(|source| AuditError::Database { path: name, source })?;
-    Ok((sequence.unsigned_abs(), hash))
+    SqliteAuditTrail::open_existing(db)?.head()
 }
 
 /// Verifies the trail at `db` and signs its head with `key` into `dir/checkpoint-<sequence>.json`
@@ -433,19 +411,19 @@ impl std::fmt::Display for CheckpointVerdict {
 /// [`verify_file`] does, then the record at the checkpoint's sequence must have exactly its
 /// hash.
 pub fn verify_against(db: &Path, checkpoint: &Checkpoint) -> Result<CheckpointReport, AuditError> {
-    let verify = verify_file(db)?;
+    let trail = SqliteAuditTrail::open_existing(db)?;
+    let verify = trail.verify()?;
     let sequence = checkpoint.sequence;
     let verdict = if verify.records >= sequence {
-        let name = db.display().to_string();
-        let conn = open_trail(db)?;
-        let found: Option<String> = conn
+        let found: Option<String> = trail
+            .connection()
             .query_row(
                 "SELECT hash FROM audit_records WHERE sequence = ?1",
                 [i64::try_from(sequence).unwrap_or(i64::MAX)],
                 |row| row.get(0),
             )
             .optional()
-            .map_err(|source| AuditError::Database { path: name, source })?;
+            .map_err(database_error(trail.path()))?;
         match found {
             Some(found) if found == checkpoint.hash => CheckpointVerdict::Holds,
             Some(found) => CheckpointVerdict::Rewritten {
@@ -600,7 +578,7 @@ mod tests {
         );
 
         // Records deleted from the end, head moved back: the checkpoint is out of reach.
-        let attacker = Connection::open(&db).unwrap();
+        let attacker = rusqlite::Connection::open(&db).unwrap();
         attacker
             .execute_batch(
                 "DROP TRIGGER audit_records_no_delete; DROP TRIGGER audit_head_forward_only;
