@@ -1,16 +1,16 @@
 //! [`HostBuilder`]: where plugins come from, the policy they run under, and the host's services.
 
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Arc;
 
 use medplug_pdk::Capability;
 
-use crate::audit::{AuditSink, MemoryAuditSink, SqliteAuditTrail};
+use crate::audit::{AuditSink, AuditTrail, MemoryAuditSink, open_trail};
 use crate::instances::IdleLedger;
-use crate::patients::{PatientStore, SqlitePatientStore};
+use crate::patients::{PatientStore, open_store};
 use crate::phi::{PhiKey, PhiKeyring};
-use crate::policy::{PhiKeySource, Policy};
+use crate::policy::{PhiKeySource, Policy, StoreLocation};
 use crate::quota::QuotaLedger;
 use crate::reaper::Reaper;
 use crate::registry::{
@@ -151,20 +151,21 @@ impl HostBuilder {
         let services = Services {
             audit: match self.audit {
                 Some(sink) => sink,
-                None => match &policy.audit_db {
-                    Some(path) => {
-                        create_parent(path)?;
-                        Arc::new(SqliteAuditTrail::open(path)?)
+                None => match &policy.audit {
+                    Some(location) => {
+                        create_parent(location)?;
+                        let trail: Arc<dyn AuditTrail> = Arc::from(open_trail(location)?);
+                        trail
                     }
                     None => Arc::new(MemoryAuditSink::keeping_last(MEMORY_AUDIT_RECORDS)),
                 },
             },
             patients: match self.patients {
                 Some(store) => Some(store),
-                None => match &policy.patients_db {
-                    Some(path) => {
-                        create_parent(path)?;
-                        Some(Arc::new(SqlitePatientStore::open(path)?) as Arc<dyn PatientStore>)
+                None => match &policy.patients {
+                    Some(location) => {
+                        create_parent(location)?;
+                        Some(open_store(location)?)
                     }
                     None => None,
                 },
@@ -249,7 +250,11 @@ fn policy_keyring(policy: &Policy) -> Result<Option<PhiKeyring>, LoadError> {
     Ok(Some(PhiKeyring::new(key)))
 }
 
-fn create_parent(path: &Path) -> Result<(), LoadError> {
+/// Creates the directory of a SQLite store's file (a database URL needs none).
+fn create_parent(location: &StoreLocation) -> Result<(), LoadError> {
+    let StoreLocation::Sqlite(path) = location else {
+        return Ok(());
+    };
     match path.parent() {
         Some(dir) if !dir.as_os_str().is_empty() => {
             std::fs::create_dir_all(dir).map_err(|source| LoadError::Io {

@@ -7,7 +7,7 @@ use std::path::Path;
 
 use anyhow::{Context, Result};
 use medplug_host::audit::SqliteAuditTrail;
-use medplug_host::policy::PluginPolicy;
+use medplug_host::policy::{PluginPolicy, StoreLocation};
 use medplug_host::{CallContext, Host, Policy};
 use medplug_pdk::Capability;
 use medplug_pdk::lesion::{self, ScoreInput};
@@ -25,8 +25,8 @@ const HOST_CALLER: &str = "host-caller";
 /// The demo's policy: `medplug.toml`, with its databases in `dir` (fresh for each demo).
 pub fn policy(root: &Path, dir: &Path) -> Policy {
     let mut policy = medplug_cli::default_policy::default_policy(root);
-    policy.audit_db = Some(dir.join("audit.db"));
-    policy.patients_db = Some(dir.join("patients.db"));
+    policy.audit = Some(StoreLocation::Sqlite(dir.join("audit.db")));
+    policy.patients = Some(StoreLocation::Sqlite(dir.join("patients.db")));
     policy
 }
 

@@ -14,7 +14,8 @@
 //! `bench`, `new_plugin` (a plugin crate from `xtask/templates/plugin`), `fetch_mitdb` (downloads
 //! MIT-BIH Arrhythmia Database records from PhysioNet for the ECG tests), `fuzz` (AFL++ on every
 //! parser of untrusted bytes, crate `fuzz/`); `toolchain` installs
-//! what they need, `wasm_opt` finds, installs or builds binaryen's optimiser, `other_language`
+//! what they need, `postgres` the PostgreSQL server the storage tests start servers of,
+//! `wasm_opt` finds, installs or builds binaryen's optimiser, `other_language`
 //! builds the AssemblyScript test plugin.
 
 mod bench;
@@ -30,6 +31,7 @@ mod fetch_mitdb;
 mod fuzz;
 mod new_plugin;
 mod other_language;
+mod postgres;
 mod schemas;
 mod service;
 mod test;

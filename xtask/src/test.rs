@@ -10,6 +10,7 @@ use xshell::cmd;
 
 use crate::build_plugins::{self, Options};
 use crate::other_language;
+use crate::postgres;
 use crate::schemas;
 use crate::toolchain::{WASM_TARGET, ensure_extism_js};
 
@@ -65,6 +66,10 @@ pub fn run() -> Result<()> {
     step("build the AssemblyScript test plugin (node)", || {
         other_language::build_cns_check().map(drop)
     })?;
+    step(
+        "install PostgreSQL for the storage tests",
+        postgres::ensure_postgres,
+    )?;
     let mut counts = (0, 0);
     step("test suite", || {
         let xtask = run_test_suite(&["-p", "xtask"])?;

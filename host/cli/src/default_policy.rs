@@ -18,6 +18,8 @@ pub fn default_policy(base: &Path) -> Policy {
 mod tests {
     use std::path::PathBuf;
 
+    use medplug_host::policy::StoreLocation;
+
     use super::*;
 
     #[test]
@@ -29,8 +31,10 @@ mod tests {
             ["cardio-sul", "clinica-horizonte"]
         );
         assert_eq!(
-            policy.audit_db,
-            Some(PathBuf::from("/etc/medplug/target/medplug/audit.db"))
+            policy.audit,
+            Some(StoreLocation::Sqlite(PathBuf::from(
+                "/etc/medplug/target/medplug/audit.db"
+            )))
         );
     }
 }

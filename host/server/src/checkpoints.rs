@@ -2,11 +2,10 @@
 //! task signs the trail's head into `checkpoint-<sequence>.json` every interval, when records
 //! were appended since the last one (see `medplug_host::audit::write_checkpoint`).
 
-use std::path::PathBuf;
 use std::sync::Arc;
 
 use medplug_host::audit::{CheckpointError, trail_head, write_checkpoint};
-use medplug_host::policy::AuditCheckpoints;
+use medplug_host::policy::{AuditCheckpoints, StoreLocation};
 use medplug_host::signature::SigningKey;
 use tokio::task::JoinHandle;
 
@@ -16,7 +15,7 @@ use tokio::task::JoinHandle;
 /// failure is written to stderr and the task goes on. Abort the handle (or drop the runtime) to
 /// stop it.
 pub fn spawn_checkpoints(
-    db: PathBuf,
+    db: StoreLocation,
     schedule: &AuditCheckpoints,
 ) -> Result<JoinHandle<()>, CheckpointError> {
     let key = Arc::new(SigningKey::read(&schedule.key).map_err(CheckpointError::Key)?);
@@ -102,7 +101,7 @@ mod tests {
             dir: dir.clone(),
             interval: Duration::from_millis(100),
         };
-        let task = spawn_checkpoints(db.clone(), &schedule).unwrap();
+        let task = spawn_checkpoints(StoreLocation::Sqlite(db.clone()), &schedule).unwrap();
         // An empty trail: nothing to checkpoint.
         tokio::time::sleep(Duration::from_millis(250)).await;
         assert!(!dir.exists() || std::fs::read_dir(&dir).unwrap().next().is_none());
@@ -130,7 +129,8 @@ mod tests {
             (checkpoint.sequence, checkpoint.hash.clone()),
             trail.head().unwrap()
         );
-        assert!(verify_against(&db, &checkpoint).unwrap().is_intact());
+        let location = StoreLocation::Sqlite(db);
+        assert!(verify_against(&location, &checkpoint).unwrap().is_intact());
     }
 
     #[test]
@@ -141,7 +141,11 @@ mod tests {
             dir: tmp.path().join("c"),
             interval: Duration::from_secs(1),
         };
-        let error = spawn_checkpoints(tmp.path().join("audit.db"), &schedule).unwrap_err();
+        let error = spawn_checkpoints(
+            StoreLocation::Sqlite(tmp.path().join("audit.db")),
+            &schedule,
+        )
+        .unwrap_err();
         assert!(error.to_string().contains("absent.key"), "{error}");
     }
 }

@@ -7,6 +7,10 @@
 //! [storage]                                # paths relative to this file
 //! audit_db = "medplug-audit.db"            # SQLite audit trail (absent: in memory)
 //! patients_db = "medplug-patients.db"      # SQLite patient store (absent: none)
+//! # or, for replicas on one database (instead of audit_db / patients_db; no password in the
+//! # URL: it comes from the environment variable PGPASSWORD):
+//! # audit = "postgres://medplug@db.internal:5432/medplug"
+//! # patients = "postgres://medplug@db.internal:5432/medplug"
 //! api_keys = "medplug-api-keys.json"       # the HTTP service's key hashes (`medplug tenant-key`)
 //!
 //! [phi_key]                                # for encrypt_phi: `file` or `env`, never the key
@@ -72,7 +76,7 @@ use medplug_pdk::Capability;
 use serde::Deserialize;
 
 use super::tenant::{ANY, Tenant};
-use super::{PhiKeyConfig, PhiKeySource, PluginPolicy, Policy};
+use super::{PhiKeyConfig, PhiKeySource, PluginPolicy, Policy, PostgresUrl, StoreLocation};
 use crate::Limits;
 use crate::ids::is_valid_id;
 use crate::instances::{DEFAULT_MAX_IDLE_TOTAL, PoolLimits};
@@ -141,6 +145,8 @@ struct RawPolicy {
 struct RawStorage {
     audit_db: Option<PathBuf>,
     patients_db: Option<PathBuf>,
+    audit: Option<String>,
+    patients: Option<String>,
     api_keys: Option<PathBuf>,
 }
 
@@ -482,9 +488,9 @@ pub(super) fn parse(text: &str, origin: &str, base: &Path) -> Result<Policy, Pol
                     "[audit] checkpoint_interval_s must be at least 1".to_owned()
                 ));
             }
-            if raw.storage.audit_db.is_none() {
+            if raw.storage.audit_db.is_none() && raw.storage.audit.is_none() {
                 return Err(bad(
-                    "[audit] checkpoints need a trail to checkpoint: set [storage] audit_db"
+                    "[audit] checkpoints need a trail to checkpoint: set [storage] audit_db or audit"
                         .to_owned(),
                 ));
             }
@@ -500,6 +506,15 @@ pub(super) fn parse(text: &str, origin: &str, base: &Path) -> Result<Policy, Pol
             ));
         }
     };
+    let audit =
+        store_location("audit", raw.storage.audit_db, raw.storage.audit, base).map_err(bad)?;
+    let patients = store_location(
+        "patients",
+        raw.storage.patients_db,
+        raw.storage.patients,
+        base,
+    )
+    .map_err(bad)?;
     Ok(Policy {
         default_tenant: raw.default_tenant,
         tenants,
@@ -512,8 +527,8 @@ pub(super) fn parse(text: &str, origin: &str, base: &Path) -> Result<Policy, Pol
         trusted_keys,
         require_signatures: raw.signatures.require,
         require_schemas: raw.schemas.require,
-        audit_db: raw.storage.audit_db.map(|p| base.join(p)),
-        patients_db: raw.storage.patients_db.map(|p| base.join(p)),
+        audit,
+        patients,
         api_keys: raw.storage.api_keys.map(|p| base.join(p)),
         phi_key,
         audit_checkpoints,
@@ -522,6 +537,26 @@ pub(super) fn parse(text: &str, origin: &str, base: &Path) -> Result<Policy, Pol
             sha256: crate::sha256_hex(text.as_bytes()),
         }),
     })
+}
+
+/// `[storage] {name}_db` (a SQLite file, relative to the policy) or `{name}` (a PostgreSQL URL),
+/// not both.
+fn store_location(
+    name: &str,
+    file: Option<PathBuf>,
+    url: Option<String>,
+    base: &Path,
+) -> Result<Option<StoreLocation>, String> {
+    match (file, url) {
+        (Some(_), Some(_)) => Err(format!(
+            "[storage] sets both {name}_db and {name}: one store, a SQLite file or a PostgreSQL URL"
+        )),
+        (Some(path), None) => Ok(Some(StoreLocation::Sqlite(base.join(path)))),
+        (None, Some(url)) => PostgresUrl::parse(&url)
+            .map(|url| Some(StoreLocation::Postgres(url)))
+            .map_err(|e| format!("[storage] {name}: {e}")),
+        (None, None) => Ok(None),
+    }
 }
 
 fn check_quota(quota: &CallQuota, table: &str) -> Result<(), String> {
@@ -647,9 +682,41 @@ mod tests {
             })
         );
         assert_eq!(
-            policy.audit_db,
-            Some(PathBuf::from("/etc/medplug/audit.db"))
+            policy.audit,
+            Some(StoreLocation::Sqlite(PathBuf::from(
+                "/etc/medplug/audit.db"
+            )))
         );
+        Ok(())
+    }
+
+    #[test]
+    fn storage_takes_a_file_or_a_postgres_url_never_both_never_a_password()
+    -> Result<(), PolicyError> {
+        let url = "postgres://medplug@db.internal:5432/medplug";
+        let policy = parse_str(&format!(
+            "[storage]\naudit = \"{url}\"\npatients = \"{url}\"\n[audit]\ncheckpoint_key = \"k\"\ncheckpoint_dir = \"c\""
+        ))?;
+        let expected = Some(StoreLocation::Postgres(PostgresUrl::parse(url).unwrap()));
+        assert_eq!((&policy.audit, &policy.patients), (&expected, &expected));
+        for (text, message) in [
+            (
+                format!("[storage]\naudit_db = \"a.db\"\naudit = \"{url}\""),
+                "policy test.toml: [storage] sets both audit_db and audit: one store, a SQLite file or a PostgreSQL URL",
+            ),
+            (
+                "[storage]\npatients = \"postgres://medplug:hunter2@db/medplug\"".to_owned(),
+                "policy test.toml: [storage] patients: a PostgreSQL URL must not hold a password: set the environment variable PGPASSWORD instead",
+            ),
+            (
+                "[storage]\naudit = \"sqlite:a.db\"".to_owned(),
+                "policy test.toml: [storage] audit: \"sqlite:a.db\" is not a PostgreSQL URL (postgres://user@host:port/database)",
+            ),
+        ] {
+            let error = parse_str(&text).unwrap_err().to_string();
+            assert_eq!(error, message);
+            assert!(!error.contains("hunter2"));
+        }
         Ok(())
     }
 
@@ -756,7 +823,7 @@ mod tests {
             ),
             (
                 text.replace("audit_db = \"a.db\"", ""),
-                "policy test.toml: [audit] checkpoints need a trail to checkpoint: set [storage] audit_db",
+                "policy test.toml: [audit] checkpoints need a trail to checkpoint: set [storage] audit_db or audit",
             ),
         ] {
             assert_eq!(parse_str(&bad).unwrap_err().to_string(), message);

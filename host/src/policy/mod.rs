@@ -15,6 +15,7 @@
 //! of every specialty, and no grants.
 
 mod file;
+mod storage;
 mod tenant;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -23,6 +24,7 @@ use std::path::{Path, PathBuf};
 use medplug_pdk::Capability;
 
 pub use file::PolicyError;
+pub use storage::{PASSWORD_ENV, PostgresUrl, StoreLocation};
 pub use tenant::{Denial, Tenant};
 
 use crate::Limits;
@@ -117,10 +119,12 @@ pub struct Policy {
     /// `medplug.schemas` section `cargo xtask build-plugins` writes) or in the builder's schemas
     /// directory. Without it, a module with neither loads with no schema checks.
     pub require_schemas: bool,
-    /// The SQLite audit trail; `None` keeps it in memory.
-    pub audit_db: Option<PathBuf>,
-    /// The SQLite patient store; `None` means no patient store (`get_patient` answers `internal`).
-    pub patients_db: Option<PathBuf>,
+    /// The durable audit trail (`[storage] audit_db`, a SQLite file, or `audit`, a PostgreSQL
+    /// URL); `None` keeps it in memory.
+    pub audit: Option<StoreLocation>,
+    /// The patient store (`[storage] patients_db` or `patients`); `None` means no patient store
+    /// (`get_patient` answers `internal`).
+    pub patients: Option<StoreLocation>,
     /// The PHI key for `encrypt_phi`.
     pub phi_key: Option<PhiKeyConfig>,
     /// Where the HTTP service keeps its API keys' hashes (`medplug tenant-key` writes them).
@@ -156,8 +160,8 @@ impl Policy {
             trusted_keys: Vec::new(),
             require_signatures: false,
             require_schemas: false,
-            audit_db: None,
-            patients_db: None,
+            audit: None,
+            patients: None,
             phi_key: None,
             api_keys: None,
             audit_checkpoints: None,

@@ -8,6 +8,8 @@ pub mod audit;
 mod host_functions;
 pub mod patients;
 pub mod phi;
+#[cfg(feature = "postgres")]
+pub(crate) mod postgres;
 
 use std::sync::Arc;
 

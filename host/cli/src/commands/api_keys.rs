@@ -3,7 +3,8 @@
 
 use anyhow::{Context, Result, bail};
 use clap::Subcommand;
-use medplug_host::audit::{AuditRecord, AuditSink, HostAction, Outcome, SqliteAuditTrail};
+use medplug_host::audit::{AuditRecord, AuditTrail, HostAction, Outcome, open_trail};
+use medplug_host::policy::StoreLocation;
 use medplug_server::keys::{KeyEntry, create_key, list_keys, revoke_key};
 
 use super::Globals;
@@ -13,24 +14,20 @@ const KEY_ACTOR: &str = "cli";
 
 /// The policy's durable audit trail, opened before a key changes (so that a trail that cannot be
 /// opened stops the change); `None` when the policy keeps records in memory.
-fn audit_trail(globals: &Globals) -> Result<Option<SqliteAuditTrail>> {
-    match globals.policy()?.audit_db {
-        Some(path) => {
-            if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-                std::fs::create_dir_all(dir)?;
-            }
-            Ok(Some(SqliteAuditTrail::open(&path)?))
-        }
-        None => Ok(None),
+fn audit_trail(globals: &Globals) -> Result<Option<Box<dyn AuditTrail>>> {
+    let Some(location) = globals.policy()?.audit else {
+        return Ok(None);
+    };
+    if let StoreLocation::Sqlite(path) = &location
+        && let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty())
+    {
+        std::fs::create_dir_all(dir)?;
     }
+    Ok(Some(open_trail(&location)?))
 }
 
 /// Records a key's creation or revocation: its id, label and tenant, never the key or its hash.
-fn audit_key_change(
-    trail: Option<&SqliteAuditTrail>,
-    entry: &KeyEntry,
-    created: bool,
-) -> Result<()> {
+fn audit_key_change(trail: Option<&dyn AuditTrail>, entry: &KeyEntry, created: bool) -> Result<()> {
     let Some(trail) = trail else {
         return Ok(());
     };
@@ -106,7 +103,7 @@ pub fn tenant(globals: &Globals, command: &TenantCommand) -> Result<()> {
             }
             let trail = audit_trail(globals)?;
             let (entry, key) = create_key(&path, Some(tenant), label.as_deref())?;
-            audit_key_change(trail.as_ref(), &entry, true)?;
+            audit_key_change(trail.as_deref(), &entry, true)?;
             println!(
                 "key {} for tenant {tenant} (label {}), hash stored in {}; it is shown only now:\n{key}",
                 entry.id,
@@ -117,7 +114,7 @@ pub fn tenant(globals: &Globals, command: &TenantCommand) -> Result<()> {
         TenantCommand::Revoke { id } => {
             let trail = audit_trail(globals)?;
             let entry = revoke_key(&path, id)?;
-            audit_key_change(trail.as_ref(), &entry, false)?;
+            audit_key_change(trail.as_deref(), &entry, false)?;
             println!("key {} revoked ({})", entry.id, entry.label);
         }
         TenantCommand::List => {
@@ -145,7 +142,7 @@ pub fn admin(globals: &Globals, command: &AdminCommand) -> Result<()> {
     let path = keys_file(globals)?;
     let trail = audit_trail(globals)?;
     let (entry, key) = create_key(&path, None, label.as_deref())?;
-    audit_key_change(trail.as_ref(), &entry, true)?;
+    audit_key_change(trail.as_deref(), &entry, true)?;
     println!(
         "administrator's key {} (label {}), hash stored in {}; it is shown only now:\n{key}",
         entry.id,

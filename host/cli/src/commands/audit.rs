@@ -7,8 +7,9 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result, bail};
 use clap::Subcommand;
 use medplug_host::audit::{
-    Checkpoint, SqliteAuditTrail, verify_against, verify_file, write_checkpoint,
+    AuditTrail, Checkpoint, open_existing_trail, verify_against_of, write_checkpoint_of,
 };
+use medplug_host::policy::StoreLocation;
 use medplug_host::signature::{SigningKey, TrustedKey};
 
 use super::Globals;
@@ -18,9 +19,10 @@ use super::Globals;
 pub enum Command {
     /// Check every record's hash and link; exit non-zero naming the first bad record.
     Verify {
-        /// The audit database; the policy's `audit_db` when absent.
-        #[arg(long)]
-        db: Option<PathBuf>,
+        /// The audit trail: a SQLite file or a `postgres://user@host/database` URL (password in
+        /// PGPASSWORD); the policy's `[storage] audit_db` or `audit` when absent.
+        #[arg(long, value_parser = StoreLocation::parse)]
+        db: Option<StoreLocation>,
         /// Also prove that no record at or before this signed checkpoint was rewritten, even
         /// with every hash recomputed: the record at its sequence must have its hash.
         #[arg(long)]
@@ -33,9 +35,10 @@ pub enum Command {
     /// Sign the trail's head (sequence, hash, time) into `checkpoint-<sequence>.json`, after
     /// verifying the chain; keep the file away from the database.
     Checkpoint {
-        /// The audit database; the policy's `audit_db` when absent.
-        #[arg(long)]
-        db: Option<PathBuf>,
+        /// The audit trail: a SQLite file or a `postgres://user@host/database` URL (password in
+        /// PGPASSWORD); the policy's `[storage] audit_db` or `audit` when absent.
+        #[arg(long, value_parser = StoreLocation::parse)]
+        db: Option<StoreLocation>,
         /// The ed25519 signing key file (`medplug signing-key new`); the policy's
         /// `[audit] checkpoint_key` when absent.
         #[arg(long)]
@@ -46,24 +49,25 @@ pub enum Command {
     },
     /// Write every record as one JSON line, in order.
     Export {
-        /// The audit database; the policy's `audit_db` when absent.
-        #[arg(long)]
-        db: Option<PathBuf>,
+        /// The audit trail: a SQLite file or a `postgres://user@host/database` URL (password in
+        /// PGPASSWORD); the policy's `[storage] audit_db` or `audit` when absent.
+        #[arg(long, value_parser = StoreLocation::parse)]
+        db: Option<StoreLocation>,
         /// Where to write; stdout when absent.
         #[arg(long)]
         output: Option<PathBuf>,
     },
 }
 
-/// The audit database: `--db`, else the policy's.
-fn audit_db(globals: &Globals, db: Option<&PathBuf>) -> Result<PathBuf> {
-    if let Some(db) = db {
-        return Ok(db.clone());
-    }
-    globals
-        .policy()?
-        .audit_db
-        .context("the policy keeps audit records in memory (no [storage] audit_db): pass --db")
+/// The audit trail, opened without creating anything: `--db`, else the policy's.
+fn audit_trail(globals: &Globals, db: Option<&StoreLocation>) -> Result<Box<dyn AuditTrail>> {
+    let location = match db {
+        Some(db) => db.clone(),
+        None => globals.policy()?.audit.context(
+            "the policy keeps audit records in memory (no [storage] audit_db or audit): pass --db",
+        )?,
+    };
+    Ok(open_existing_trail(&location)?)
 }
 
 /// `--key`, else the policy's `[audit] checkpoint_key`.
@@ -89,11 +93,11 @@ fn trusted_keys(globals: &Globals, given: &[TrustedKey]) -> Result<Vec<TrustedKe
 }
 
 /// `medplug audit verify --checkpoint FILE`.
-fn verify_checkpoint(path: &Path, file: &Path, trusted: &[TrustedKey]) -> Result<()> {
+fn verify_checkpoint(trail: &dyn AuditTrail, file: &Path, trusted: &[TrustedKey]) -> Result<()> {
     let checkpoint = Checkpoint::read(file)?;
     checkpoint.verify_signature(file, trusted)?;
-    let report = verify_against(path, &checkpoint)?;
-    let (db, sequence) = (path.display(), checkpoint.sequence);
+    let report = verify_against_of(trail, &checkpoint)?;
+    let (db, sequence) = (trail.location(), checkpoint.sequence);
     if !report.verdict.holds() {
         bail!(
             "{db}: checkpoint {} (record {sequence}, {}) does not hold: {}",
@@ -130,28 +134,28 @@ pub fn run(globals: &Globals, command: &Command) -> Result<()> {
             checkpoint: Some(file),
             trusted_keys: given,
         } => {
-            let path = audit_db(globals, db.as_ref())?;
-            verify_checkpoint(&path, file, &trusted_keys(globals, given)?)?;
+            let trusted = trusted_keys(globals, given)?;
+            verify_checkpoint(audit_trail(globals, db.as_ref())?.as_ref(), file, &trusted)?;
         }
         Command::Verify { db, .. } => {
-            let path = audit_db(globals, db.as_ref())?;
-            let report = verify_file(&path)?;
+            let trail = audit_trail(globals, db.as_ref())?;
+            let report = trail.verify()?;
             match report.first_break {
                 None => println!(
                     "{}: {} records, chain intact, head {}",
-                    path.display(),
+                    trail.location(),
                     report.records,
                     report.head_hash
                 ),
                 Some(chain_break) => bail!(
                     "{}: the chain is broken: {chain_break} ({} records read)",
-                    path.display(),
+                    trail.location(),
                     report.records
                 ),
             }
         }
         Command::Checkpoint { db, key, dir } => {
-            let path = audit_db(globals, db.as_ref())?;
+            let trail = audit_trail(globals, db.as_ref())?;
             let key_file = checkpoint_key(globals, key.as_ref())?;
             let dir = match dir {
                 Some(dir) => dir.clone(),
@@ -164,7 +168,7 @@ pub fn run(globals: &Globals, command: &Command) -> Result<()> {
                 }
             };
             let key = SigningKey::read(&key_file)?;
-            let (checkpoint, file) = write_checkpoint(&path, &key, &dir)?;
+            let (checkpoint, file) = write_checkpoint_of(trail.as_ref(), &key, &dir)?;
             println!(
                 "{}: record {}, hash {}, signed by {} at {}",
                 file.display(),
@@ -175,14 +179,7 @@ pub fn run(globals: &Globals, command: &Command) -> Result<()> {
             );
         }
         Command::Export { db, output } => {
-            let path = audit_db(globals, db.as_ref())?;
-            if !path.exists() {
-                bail!(
-                    "{} does not exist: no call has been audited there",
-                    path.display()
-                );
-            }
-            let trail = SqliteAuditTrail::open(&path)?;
+            let trail = audit_trail(globals, db.as_ref())?;
             let count = match output {
                 Some(file) => {
                     let mut out = std::io::BufWriter::new(
@@ -195,7 +192,7 @@ pub fn run(globals: &Globals, command: &Command) -> Result<()> {
                 }
                 None => trail.export(&mut std::io::stdout().lock())?,
             };
-            eprintln!("exported {count} records from {}", path.display());
+            eprintln!("exported {count} records from {}", trail.location());
         }
     }
     Ok(())

@@ -1,11 +1,10 @@
 //! `medplug patients`: the patient store.
 
-use std::path::PathBuf;
-
 use anyhow::{Context, Result};
 use clap::Subcommand;
 use medplug_cli::demo_patients::seed_demo;
-use medplug_host::patients::SqlitePatientStore;
+use medplug_host::patients::open_store;
+use medplug_host::policy::StoreLocation;
 
 use super::Globals;
 
@@ -14,27 +13,30 @@ use super::Globals;
 pub enum Command {
     /// Write the demo patients of the two demo tenants (idempotent).
     Seed {
-        /// The patient database; the policy's `patients_db` when absent.
-        #[arg(long)]
-        db: Option<PathBuf>,
+        /// The patient store: a SQLite file or a `postgres://user@host/database` URL (password
+        /// in PGPASSWORD); the policy's `[storage] patients_db` or `patients` when absent.
+        #[arg(long, value_parser = StoreLocation::parse)]
+        db: Option<StoreLocation>,
     },
 }
 
 /// Runs the subcommand.
 pub fn run(globals: &Globals, command: &Command) -> Result<()> {
     let Command::Seed { db } = command;
-    let path = match db {
+    let location = match db {
         Some(db) => db.clone(),
         None => globals
             .policy()?
-            .patients_db
-            .context("the policy has no [storage] patients_db: pass --db")?,
+            .patients
+            .context("the policy has no [storage] patients_db or patients: pass --db")?,
     };
-    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+    if let StoreLocation::Sqlite(path) = &location
+        && let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty())
+    {
         std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
     }
-    let store = SqlitePatientStore::open(&path)?;
-    let count = seed_demo(&store)?;
-    println!("{}: {count} demo patients", path.display());
+    let store = open_store(&location)?;
+    let count = seed_demo(store.as_ref())?;
+    println!("{location}: {count} demo patients");
     Ok(())
 }

@@ -47,7 +47,7 @@ pub fn run(globals: &Globals, args: &Args) -> Result<()> {
     )?;
     let keys = KeyStore::open(&keys_file)?;
     let checkpoints = policy.audit_checkpoints.clone();
-    let audit_db = policy.audit_db.clone();
+    let audit_trail = policy.audit.clone();
     let host = globals.serving_host(policy)?;
     // The policy a serving host runs under, in the trail before any call it answers.
     host.record_policy(SERVE_ACTOR)
@@ -75,7 +75,7 @@ pub fn run(globals: &Globals, args: &Args) -> Result<()> {
         .enable_all()
         .build()
         .context("starting the async runtime")?;
-    let _checkpoints = match (checkpoints, audit_db) {
+    let _checkpoints = match (checkpoints, audit_trail) {
         (Some(schedule), Some(db)) => {
             let _entered = runtime.enter();
             Some(spawn_checkpoints(db, &schedule).context("starting audit checkpoints")?)

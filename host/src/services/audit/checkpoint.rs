@@ -43,13 +43,11 @@ use std::fs;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
-use rusqlite::OptionalExtension;
 use serde::{Deserialize, Serialize};
 
-use super::sqlite_trail::db as database_error;
-use super::{
-    AuditError, BreakKind, ChainBreak, SqliteAuditTrail, VerifyReport, now_rfc3339, verify_file,
-};
+use super::trail::open_existing_trail;
+use super::{AuditError, AuditTrail, BreakKind, ChainBreak, VerifyReport, now_rfc3339};
+use crate::policy::StoreLocation;
 use crate::signature::{ModuleSignature, SignatureError, SigningKey, TrustedKey, verify_module};
 
 /// The `format` of a checkpoint file, and the first line of what its signature covers.
@@ -278,8 +276,8 @@ fn signed_bytes(sequence: u64, hash: &str, time: &str) -> Vec<u8> {
 /// The trail's head row as it stands (sequence and hash; 0 and 64 zeros when empty), read
 /// without verifying anything: cheap, to tell whether records were appended since a
 /// checkpoint.
-pub fn trail_head(db: &Path) -> Result<(u64, String), AuditError> {
-    SqliteAuditTrail::open_existing(db)?.head()
+pub fn trail_head(db: &StoreLocation) -> Result<(u64, String), AuditError> {
+    open_existing_trail(db)?.head()
 }
 
 /// Verifies the trail at `db` and signs its head with `key` into `dir/checkpoint-<sequence>.json`
@@ -288,12 +286,21 @@ pub fn trail_head(db: &Path) -> Result<(u64, String), AuditError> {
 /// A checkpoint for the same sequence already in `dir` is kept, and returned, when it holds the
 /// same hash; when it holds another, the trail was rewritten since: [`CheckpointError::Conflict`].
 pub fn write_checkpoint(
-    db: &Path,
+    db: &StoreLocation,
     key: &SigningKey,
     dir: &Path,
 ) -> Result<(Checkpoint, PathBuf), CheckpointError> {
-    let report = verify_file(db)?;
-    let name = db.display().to_string();
+    write_checkpoint_of(open_existing_trail(db)?.as_ref(), key, dir)
+}
+
+/// [`write_checkpoint`] of a trail already open.
+pub fn write_checkpoint_of(
+    trail: &dyn AuditTrail,
+    key: &SigningKey,
+    dir: &Path,
+) -> Result<(Checkpoint, PathBuf), CheckpointError> {
+    let report = trail.verify()?;
+    let name = trail.location();
     if !report.is_intact() {
         return Err(CheckpointError::BrokenChain {
             path: name,
@@ -408,23 +415,24 @@ impl std::fmt::Display for CheckpointVerdict {
 
 /// Checks the trail at `db` against `checkpoint`, whose signature must already have been
 /// checked ([`Checkpoint::verify_signature`]): the whole chain is verified as
-/// [`verify_file`] does, then the record at the checkpoint's sequence must have exactly its
+/// [`verify_file`](super::verify_file) does, then the record at the checkpoint's sequence must have exactly its
 /// hash.
-pub fn verify_against(db: &Path, checkpoint: &Checkpoint) -> Result<CheckpointReport, AuditError> {
-    let trail = SqliteAuditTrail::open_existing(db)?;
+pub fn verify_against(
+    db: &StoreLocation,
+    checkpoint: &Checkpoint,
+) -> Result<CheckpointReport, AuditError> {
+    verify_against_of(open_existing_trail(db)?.as_ref(), checkpoint)
+}
+
+/// [`verify_against`] on a trail already open.
+pub fn verify_against_of(
+    trail: &dyn AuditTrail,
+    checkpoint: &Checkpoint,
+) -> Result<CheckpointReport, AuditError> {
     let verify = trail.verify()?;
     let sequence = checkpoint.sequence;
     let verdict = if verify.records >= sequence {
-        let found: Option<String> = trail
-            .connection()
-            .query_row(
-                "SELECT hash FROM audit_records WHERE sequence = ?1",
-                [i64::try_from(sequence).unwrap_or(i64::MAX)],
-                |row| row.get(0),
-            )
-            .optional()
-            .map_err(database_error(trail.path()))?;
-        match found {
+        match trail.hash_at(sequence)? {
             Some(found) if found == checkpoint.hash => CheckpointVerdict::Holds,
             Some(found) => CheckpointVerdict::Rewritten {
                 sequence,
@@ -455,6 +463,7 @@ pub fn verify_against(db: &Path, checkpoint: &Checkpoint) -> Result<CheckpointRe
 mod tests {
     use super::*;
     use crate::audit::{AuditRecord, AuditSink, Outcome, SqliteAuditTrail};
+    use crate::policy::StoreLocation;
 
     const SEED: &str = "9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60";
 
@@ -538,8 +547,9 @@ mod tests {
             path: PathBuf::from("tmp"),
             source,
         })?;
-        let db = dir.path().join("audit.db");
-        let trail = SqliteAuditTrail::open(&db)?;
+        let file = dir.path().join("audit.db");
+        let trail = SqliteAuditTrail::open(&file)?;
+        let db = StoreLocation::Sqlite(file.clone());
         let key = SigningKey::from_seed_hex(SEED).map_err(CheckpointError::Key)?;
         let checkpoints = dir.path().join("checkpoints");
         assert!(matches!(
@@ -578,7 +588,7 @@ mod tests {
         );
 
         // Records deleted from the end, head moved back: the checkpoint is out of reach.
-        let attacker = rusqlite::Connection::open(&db).unwrap();
+        let attacker = rusqlite::Connection::open(&file).unwrap();
         attacker
             .execute_batch(
                 "DROP TRIGGER audit_records_no_delete; DROP TRIGGER audit_head_forward_only;

@@ -39,7 +39,20 @@ pub enum AuditError {
         #[source]
         source: rusqlite::Error,
     },
-    /// The trail's database file does not exist (only verifying refuses to create one).
+    /// PostgreSQL refused an operation on the trail, or could not be reached. A failed append
+    /// wrote nothing: its transaction was rolled back (by the server, when the connection
+    /// dropped).
+    #[cfg(feature = "postgres")]
+    #[error("audit trail {location}: {source}")]
+    Postgres {
+        /// The database's URL (it holds no password).
+        location: String,
+        /// The server's or the client's error.
+        #[source]
+        source: crate::services::postgres::PostgresError,
+    },
+    /// The trail's database file does not exist, or the database holds no audit trail (only
+    /// verifying refuses to create one).
     #[error("audit trail {path} does not exist")]
     Missing {
         /// The path that was asked for.

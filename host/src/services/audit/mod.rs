@@ -73,22 +73,29 @@
 
 mod checkpoint;
 mod error;
+mod group_commit;
 mod mask;
+#[cfg(feature = "postgres")]
+mod postgres_trail;
 mod record;
 mod sink;
 mod sqlite_trail;
+mod trail;
 mod verify;
 
 pub use checkpoint::{
     CHECKPOINT_FORMAT, Checkpoint, CheckpointError, CheckpointReport, CheckpointVerdict,
-    trail_head, verify_against, write_checkpoint,
+    trail_head, verify_against, verify_against_of, write_checkpoint, write_checkpoint_of,
 };
 pub use error::AuditError;
 pub use mask::{MaskedMessage, is_valid_event_name, mask_event_message};
+#[cfg(feature = "postgres")]
+pub use postgres_trail::{POSTGRES_SCHEMA_VERSION, PostgresAuditTrail};
 pub use record::{
     AuditRecord, ChainedRecord, GENESIS_HASH, HostAction, HostCallRecord, LifecycleEntry, Outcome,
     PluginEvent, format_rfc3339_millis, now_rfc3339,
 };
 pub use sink::{AuditSink, MemoryAuditSink};
 pub use sqlite_trail::{Durability, SCHEMA_VERSION, SqliteAuditTrail};
+pub use trail::{AuditTrail, open_existing_trail, open_trail};
 pub use verify::{BreakKind, ChainBreak, VerifyReport, verify_file};

@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use rusqlite::{Connection, ErrorCode, OpenFlags, TransactionBehavior, ffi, params};
 
-use group::GroupCommit;
+use super::group_commit::GroupCommit;
 
 use super::record::{canonical_bytes, sha256_hex};
 use super::{AuditError, AuditRecord, AuditSink, ChainedRecord};
@@ -265,6 +265,19 @@ impl SqliteAuditTrail {
         read_head(&self.connection(), &self.path)
     }
 
+    /// The hash of the record at `sequence`, if there is one.
+    pub fn hash_at(&self, sequence: u64) -> Result<Option<String>, AuditError> {
+        use rusqlite::OptionalExtension;
+        self.connection()
+            .query_row(
+                "SELECT hash FROM audit_records WHERE sequence = ?1",
+                [i64::try_from(sequence).unwrap_or(i64::MAX)],
+                |row| row.get(0),
+            )
+            .optional()
+            .map_err(db(&self.path))
+    }
+
     /// How many records the trail holds.
     pub fn count(&self) -> Result<u64, AuditError> {
         let count: i64 = self
@@ -442,7 +455,7 @@ impl AuditSink for SqliteAuditTrail {
 
 /// The stored JSON from the canonical bytes, which end with the empty hash (`"hash":""}`, the
 /// last field): the hash goes between those quotes. One serialisation per append instead of two.
-fn with_hash(canonical: Vec<u8>, hash: &str, path: &str) -> Result<String, AuditError> {
+pub(super) fn with_hash(canonical: Vec<u8>, hash: &str, path: &str) -> Result<String, AuditError> {
     const EMPTY_HASH_END: &[u8] = b"\"hash\":\"\"}";
     debug_assert!(canonical.ends_with(EMPTY_HASH_END));
     let mut json = canonical;
@@ -483,6 +496,5 @@ fn enable_wal(conn: &Connection, path: &str) -> Result<(), AuditError> {
     }
 }
 
-mod group;
 #[cfg(test)]
 mod tests;

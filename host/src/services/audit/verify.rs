@@ -120,34 +120,54 @@ impl SqliteAuditTrail {
         let path = self.path();
         let mut conn = self.connection();
         let tx = conn.transaction().map_err(db(path))?;
-        walk(&tx, path)
+        walk(&mut SqliteRows { conn: &tx, path })
     }
 }
 
 /// One row of `audit_records`, text columns `None` when they are not text.
-struct StoredRow {
-    sequence: i64,
-    time: Option<String>,
-    tenant: Option<String>,
-    plugin: Option<String>,
-    outcome: Option<String>,
-    prev_hash: Option<String>,
-    hash: Option<String>,
-    record: Option<String>,
+pub(super) struct StoredRow {
+    pub(super) sequence: i64,
+    pub(super) time: Option<String>,
+    pub(super) tenant: Option<String>,
+    pub(super) plugin: Option<String>,
+    pub(super) outcome: Option<String>,
+    pub(super) prev_hash: Option<String>,
+    pub(super) hash: Option<String>,
+    pub(super) record: Option<String>,
 }
 
-impl StoredRow {
-    const SELECT: &str = "SELECT sequence, time, tenant, plugin, outcome, prev_hash, hash, record \
-                          FROM audit_records ORDER BY sequence";
+/// The rows of a trail as [`walk`] reads them, from one consistent snapshot: the same checks
+/// run on SQLite and PostgreSQL.
+pub(super) trait ChainSource {
+    /// Calls `each` with every row of `audit_records` in sequence order, until it returns
+    /// `false`.
+    fn rows(&mut self, each: &mut dyn FnMut(StoredRow) -> bool) -> Result<(), AuditError>;
 
-    fn read(row: &Row<'_>) -> rusqlite::Result<Self> {
+    /// The sequence of a record other than `except` whose hash is `hash`, if any.
+    fn sequence_with_hash(&mut self, hash: &str, except: i64) -> Result<Option<i64>, AuditError>;
+
+    /// The head row's sequence and hash; `None` when the row is missing.
+    fn head_row(&mut self) -> Result<Option<(i64, String)>, AuditError>;
+}
+
+/// Every column of every record, in sequence order.
+pub(super) const SELECT_ROWS: &str = "SELECT sequence, time, tenant, plugin, outcome, prev_hash, \
+                                      hash, record FROM audit_records ORDER BY sequence";
+
+struct SqliteRows<'c> {
+    conn: &'c Connection,
+    path: &'c str,
+}
+
+impl SqliteRows<'_> {
+    fn read(row: &Row<'_>) -> rusqlite::Result<StoredRow> {
         let text = |i| -> rusqlite::Result<Option<String>> {
             Ok(match row.get_ref(i)? {
                 ValueRef::Text(bytes) => String::from_utf8(bytes.to_vec()).ok(),
                 _ => None,
             })
         };
-        Ok(Self {
+        Ok(StoredRow {
             sequence: row.get(0)?,
             time: text(1)?,
             tenant: text(2)?,
@@ -160,36 +180,94 @@ impl StoredRow {
     }
 }
 
-fn walk(conn: &Connection, path: &str) -> Result<VerifyReport, AuditError> {
-    let mut stmt = conn.prepare(StoredRow::SELECT).map_err(db(path))?;
-    let mut rows = stmt.query([]).map_err(db(path))?;
-    let mut records = 0;
-    let mut head_hash = GENESIS_HASH.to_owned();
-    while let Some(row) = rows.next().map_err(db(path))? {
-        let row = StoredRow::read(row).map_err(db(path))?;
-        match check(conn, path, &row, records, &head_hash)? {
-            Ok(hash) => {
-                records += 1;
-                head_hash = hash;
-            }
-            Err(brk) => {
-                return Ok(VerifyReport {
-                    records,
-                    head_hash,
-                    first_break: Some(brk),
-                });
+impl ChainSource for SqliteRows<'_> {
+    fn rows(&mut self, each: &mut dyn FnMut(StoredRow) -> bool) -> Result<(), AuditError> {
+        let path = self.path;
+        let mut stmt = self.conn.prepare(SELECT_ROWS).map_err(db(path))?;
+        let mut rows = stmt.query([]).map_err(db(path))?;
+        while let Some(row) = rows.next().map_err(db(path))? {
+            if !each(Self::read(row).map_err(db(path))?) {
+                break;
             }
         }
+        Ok(())
     }
-    let head: Option<(i64, String)> = conn
-        .query_row(
-            "SELECT sequence, hash FROM audit_head WHERE id = 1",
-            [],
-            |row| Ok((row.get(0)?, row.get(1)?)),
-        )
-        .optional()
-        .map_err(db(path))?;
-    let Some((head_sequence, head_row_hash)) = head else {
+
+    fn sequence_with_hash(&mut self, hash: &str, except: i64) -> Result<Option<i64>, AuditError> {
+        self.conn
+            .query_row(
+                "SELECT sequence FROM audit_records WHERE hash = ?1 AND sequence <> ?2 LIMIT 1",
+                params![hash, except],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(db(self.path))
+    }
+
+    fn head_row(&mut self) -> Result<Option<(i64, String)>, AuditError> {
+        self.conn
+            .query_row(
+                "SELECT sequence, hash FROM audit_head WHERE id = 1",
+                [],
+                |row| Ok((row.get(0)?, row.get(1)?)),
+            )
+            .optional()
+            .map_err(db(self.path))
+    }
+}
+
+/// What one row is, checked on its own and against the one before.
+enum Step {
+    /// A good record, with its hash.
+    Good(String),
+    /// The first break.
+    Break(ChainBreak),
+    /// A good record whose `prev_hash` is not the previous record's hash: whether that hash is
+    /// another record's tells a reorder from an edit (asked once the walk has stopped).
+    WrongLink {
+        sequence: u64,
+        row_sequence: i64,
+        prev_hash: String,
+    },
+}
+
+/// Checks every row of `source`, then its head row: the report of [`SqliteAuditTrail::verify`].
+pub(super) fn walk(source: &mut dyn ChainSource) -> Result<VerifyReport, AuditError> {
+    let mut records = 0;
+    let mut head_hash = GENESIS_HASH.to_owned();
+    let mut stop: Option<Result<Step, AuditError>> = None;
+    source.rows(&mut |row| match check(&row, records, &head_hash) {
+        Ok(Step::Good(hash)) => {
+            records += 1;
+            head_hash = hash;
+            true
+        }
+        other => {
+            stop = Some(other);
+            false
+        }
+    })?;
+    let first_break = match stop.transpose()? {
+        None | Some(Step::Good(_)) => None,
+        Some(Step::Break(brk)) => Some(brk),
+        Some(Step::WrongLink {
+            sequence,
+            row_sequence,
+            prev_hash,
+        }) => Some(wrong_link(
+            source.sequence_with_hash(&prev_hash, row_sequence)?,
+            sequence,
+            records,
+        )),
+    };
+    if first_break.is_some() {
+        return Ok(VerifyReport {
+            records,
+            head_hash,
+            first_break,
+        });
+    }
+    let Some((head_sequence, head_row_hash)) = source.head_row()? else {
         let detail = format!("the head row is missing, the table has {records} records");
         let sequence = records;
         return Ok(VerifyReport {
@@ -237,17 +315,11 @@ fn short(hash: &str) -> String {
     s
 }
 
-/// Checks one row after `verified` good records ending in `prev`: its hash, or the break.
-fn check(
-    conn: &Connection,
-    path: &str,
-    row: &StoredRow,
-    verified: u64,
-    prev: &str,
-) -> Result<Result<String, ChainBreak>, AuditError> {
+/// Checks one row after `verified` good records ending in `prev`.
+fn check(row: &StoredRow, verified: u64, prev: &str) -> Result<Step, AuditError> {
     let expected = verified + 1;
     let brk = |sequence, kind, detail: String| {
-        Ok(Err(ChainBreak {
+        Ok(Step::Break(ChainBreak {
             sequence,
             kind,
             detail,
@@ -310,35 +382,42 @@ fn check(
         }
     }
     if record.prev_hash != prev {
-        let other: Option<i64> = conn
-            .query_row(
-                "SELECT sequence FROM audit_records WHERE hash = ?1 AND sequence <> ?2 LIMIT 1",
-                params![record.prev_hash, row.sequence],
-                |r| r.get(0),
-            )
-            .optional()
-            .map_err(db(path))?;
-        return match other {
-            Some(other) if verified == 0 => {
-                let detail = format!("it follows record {other}, but it comes first");
-                brk(sequence, BreakKind::Reordered, detail)
-            }
-            Some(other) => {
-                let detail = format!("it follows record {other}, not record {verified}");
-                brk(sequence, BreakKind::Reordered, detail)
-            }
-            None if verified == 0 => {
-                let detail = "its prev_hash is not the genesis hash (64 zeros)".to_owned();
-                brk(sequence, BreakKind::Edited, detail)
-            }
-            None => {
-                let detail = format!(
-                    "its prev_hash is not the hash of record {verified} (one of the two was \
-                     rewritten)"
-                );
-                brk(sequence, BreakKind::Edited, detail)
-            }
-        };
+        return Ok(Step::WrongLink {
+            sequence,
+            row_sequence: row.sequence,
+            prev_hash: record.prev_hash,
+        });
     }
-    Ok(Ok(record.hash))
+    Ok(Step::Good(record.hash))
+}
+
+/// The break of record `sequence`, after `verified` good records, whose `prev_hash` is the
+/// hash of record `other` (or of none).
+fn wrong_link(other: Option<i64>, sequence: u64, verified: u64) -> ChainBreak {
+    let (kind, detail) = match other {
+        Some(other) if verified == 0 => (
+            BreakKind::Reordered,
+            format!("it follows record {other}, but it comes first"),
+        ),
+        Some(other) => (
+            BreakKind::Reordered,
+            format!("it follows record {other}, not record {verified}"),
+        ),
+        None if verified == 0 => (
+            BreakKind::Edited,
+            "its prev_hash is not the genesis hash (64 zeros)".to_owned(),
+        ),
+        None => (
+            BreakKind::Edited,
+            format!(
+                "its prev_hash is not the hash of record {verified} (one of the two was \
+                 rewritten)"
+            ),
+        ),
+    };
+    ChainBreak {
+        sequence,
+        kind,
+        detail,
+    }
 }

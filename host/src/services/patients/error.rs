@@ -62,6 +62,15 @@ pub enum PatientStoreError {
         /// SQLite's error.
         source: rusqlite::Error,
     },
+    /// PostgreSQL refused an operation on the store, or could not be reached.
+    #[cfg(feature = "postgres")]
+    #[error("patient database failed to {operation}: {source}")]
+    Postgres {
+        /// What was being done.
+        operation: String,
+        /// The server's or the client's error.
+        source: crate::services::postgres::PostgresError,
+    },
     /// A stored row holds a value no valid record has.
     #[error("patient database holds an invalid row for patient {patient_id}: {message}")]
     CorruptRow {

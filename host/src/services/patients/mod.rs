@@ -8,15 +8,21 @@
 //! - [`PatientRecord`]: a patient as the clinic records it, with its consents.
 //! - [`SqlitePatientStore`]: the store in SQLite (a file or memory), its schema kept by
 //!   numbered migrations tracked in `PRAGMA user_version`.
+//! - [`PostgresPatientStore`]: the store in PostgreSQL, which replicas share (migrations tracked
+//!   in `medplug_schema`).
 
 mod error;
 mod migrations;
+#[cfg(feature = "postgres")]
+mod postgres_store;
 mod record;
 mod sqlite_store;
 mod store;
 
 pub use error::PatientStoreError;
 pub use migrations::SCHEMA_VERSION;
+#[cfg(feature = "postgres")]
+pub use postgres_store::{POSTGRES_SCHEMA_VERSION, PostgresPatientStore};
 pub use record::{MAX_ID_BYTES, PatientRecord};
 pub use sqlite_store::SqlitePatientStore;
-pub use store::PatientStore;
+pub use store::{PatientStore, open_store};

@@ -224,7 +224,7 @@ impl PatientStore for SqlitePatientStore {
     }
 }
 
-fn sex_to_sql(sex: Sex) -> &'static str {
+pub(super) fn sex_to_sql(sex: Sex) -> &'static str {
     match sex {
         Sex::Female => "female",
         Sex::Male => "male",
@@ -232,7 +232,7 @@ fn sex_to_sql(sex: Sex) -> &'static str {
     }
 }
 
-fn sex_from_sql(text: &str) -> Option<Sex> {
+pub(super) fn sex_from_sql(text: &str) -> Option<Sex> {
     match text {
         "female" => Some(Sex::Female),
         "male" => Some(Sex::Male),

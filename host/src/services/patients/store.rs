@@ -1,6 +1,9 @@
 //! [`PatientStore`]: what the host needs from wherever patients are kept.
 
 use std::fmt::Debug;
+use std::sync::Arc;
+
+use crate::policy::StoreLocation;
 
 use super::error::PatientStoreError;
 use super::record::PatientRecord;
@@ -29,4 +32,18 @@ pub trait PatientStore: Send + Sync + Debug {
 
     /// Number of patients of a tenant.
     fn count(&self, tenant: &str) -> Result<u64, PatientStoreError>;
+}
+
+/// Opens the store at `location`, creating the file or the schema if absent.
+pub fn open_store(location: &StoreLocation) -> Result<Arc<dyn PatientStore>, PatientStoreError> {
+    match location {
+        StoreLocation::Sqlite(path) => Ok(Arc::new(super::SqlitePatientStore::open(path)?)),
+        #[cfg(feature = "postgres")]
+        StoreLocation::Postgres(url) => Ok(Arc::new(super::PostgresPatientStore::connect(url)?)),
+        #[cfg(not(feature = "postgres"))]
+        StoreLocation::Postgres(url) => Err(PatientStoreError::InvalidRecord {
+            field: "storage",
+            message: format!("{url}: this build has no PostgreSQL support"),
+        }),
+    }
 }

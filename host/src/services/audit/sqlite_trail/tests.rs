@@ -699,7 +699,7 @@ fn a_batch_error_reaches_every_caller_with_its_kind_and_message() {
         Some("database or disk is full".to_owned()),
     );
     let error = db("audit.db")(source);
-    let again = group::same_error(&error);
+    let again = crate::services::audit::group_commit::same_error(&error);
     assert!(matches!(again, AuditError::Full { .. }), "{again:?}");
     assert_eq!(again.to_string(), error.to_string());
     let source = |e: &AuditError| std::error::Error::source(e).map(ToString::to_string);

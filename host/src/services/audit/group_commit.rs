@@ -24,11 +24,11 @@ use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
 
 use rusqlite::ffi;
 
-use super::super::{AuditError, AuditRecord};
+use super::{AuditError, AuditRecord};
 
 /// The queue of one handle's appends and the outcomes of written batches.
 #[derive(Debug, Default)]
-pub(super) struct GroupCommit {
+pub(crate) struct GroupCommit {
     queue: Mutex<Queue>,
 }
 
@@ -233,6 +233,11 @@ pub(super) fn same_error(error: &AuditError) -> AuditError {
         AuditError::Corrupt { path, detail } => AuditError::Corrupt {
             path: path.clone(),
             detail: detail.clone(),
+        },
+        #[cfg(feature = "postgres")]
+        AuditError::Postgres { location, source } => AuditError::Postgres {
+            location: location.clone(),
+            source: source.clone(),
         },
         AuditError::Serialize(e) => {
             AuditError::Serialize(<serde_json::Error as serde::ser::Error>::custom(e))

@@ -1,0 +1,244 @@
+//! One hash chain, several writers (issue 22), run by `cargo xtask bench`: durable audit appends
+//! per second with one and with three replicas on one PostgreSQL (`synchronous_commit = on`,
+//! `fsync = on`, a server of the bench's own on this disk), beside SQLite's figure
+//! (`Durability::Full`, a file under `target/tmp`), each replica with 8 callers appending at
+//! once through group commit. A replica is a `PostgresAuditTrail` handle of its own: its own
+//! connections and group-commit queue, as a `medplug serve` process has; the three run in this
+//! process, so they share its two cores with the server, as on this machine they would anyway.
+//!
+//! Every append of every replica takes the one head row's lock, so commits are serialised:
+//! commits per second are the chain's limit, and records per commit what group commit gives
+//! back. The configurations alternate round after round; each figure is the median of the
+//! rounds. Prints its table and writes it to `target/bench-extra/audit_replicas.json`.
+//! `MEDPLUG_AUDIT_BENCH_ROUNDS` (default 5) and `MEDPLUG_AUDIT_BENCH_SECONDS` (default 1) size it.
+
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Barrier};
+use std::time::{Duration, Instant};
+
+use medplug_host::audit::{AuditRecord, AuditTrail, PostgresAuditTrail, SqliteAuditTrail};
+use medplug_host::policy::PostgresUrl;
+use medplug_testdb::TestPostgres;
+
+/// Callers per replica.
+const CALLERS: usize = 8;
+
+/// What is measured: SQLite (one machine), or PostgreSQL with this many replicas.
+#[derive(Debug, Clone, Copy)]
+enum Setup {
+    Sqlite,
+    Postgres { replicas: usize },
+}
+
+const SETUPS: [Setup; 3] = [
+    Setup::Sqlite,
+    Setup::Postgres { replicas: 1 },
+    Setup::Postgres { replicas: 3 },
+];
+
+impl Setup {
+    fn name(self) -> String {
+        match self {
+            Self::Sqlite => "SQLite, 1 process".to_owned(),
+            Self::Postgres { replicas: 1 } => "PostgreSQL, 1 replica".to_owned(),
+            Self::Postgres { replicas } => format!("PostgreSQL, {replicas} replicas"),
+        }
+    }
+}
+
+/// A call record as the host writes one (about 700 bytes stored).
+fn record() -> AuditRecord {
+    serde_json::from_value(serde_json::json!({
+        "time": "2026-12-04T10:40:12.345Z",
+        "tenant": "clinica-horizonte",
+        "actor": "dr-ana",
+        "plugin": "lgpd-analyzer",
+        "plugin_version": "0.1.0",
+        "module_sha256": "ab".repeat(32),
+        "function": "analyze",
+        "input_sha256": "cd".repeat(32),
+        "input_bytes": 2048,
+        "outcome": "ok",
+        "error_kind": null,
+        "duration_us": 1834,
+        "fuel_used": 5_123_456,
+        "host_calls": [],
+        "events": [{"event": "finding", "message": "3 achados"}],
+    }))
+    .expect("an audit record")
+}
+
+fn env_number(name: &str, default: u64) -> u64 {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+/// The handles of one measurement (one per replica), and how to count their commits.
+struct Replicas {
+    handles: Vec<Arc<dyn AuditTrail>>,
+    commits: Box<dyn Fn() -> u64>,
+    _dir: Option<tempfile::TempDir>,
+}
+
+fn replicas(setup: Setup, server: &TestPostgres, round: u64) -> Replicas {
+    match setup {
+        Setup::Sqlite => {
+            let dir = tempfile::tempdir_in(env!("CARGO_TARGET_TMPDIR")).expect("temp dir");
+            let trail =
+                Arc::new(SqliteAuditTrail::open(dir.path().join("audit.db")).expect("trail"));
+            let counted = Arc::clone(&trail);
+            Replicas {
+                handles: vec![trail],
+                commits: Box::new(move || counted.commits()),
+                _dir: Some(dir),
+            }
+        }
+        Setup::Postgres { replicas } => {
+            let url = server.create_database(&format!("bench_{replicas}_{round}"));
+            let url = PostgresUrl::parse(&url).expect("a URL");
+            let trails: Vec<Arc<PostgresAuditTrail>> = (0..replicas)
+                .map(|_| {
+                    Arc::new(
+                        PostgresAuditTrail::connect_with_password(&url, server.password())
+                            .expect("trail"),
+                    )
+                })
+                .collect();
+            let counted = trails.clone();
+            Replicas {
+                handles: trails
+                    .into_iter()
+                    .map(|t| t as Arc<dyn AuditTrail>)
+                    .collect(),
+                commits: Box::new(move || counted.iter().map(|t| t.commits()).sum()),
+                _dir: None,
+            }
+        }
+    }
+}
+
+/// One measurement: appends per second, and records per commit.
+fn measure(setup: Setup, server: &TestPostgres, round: u64, window: Duration) -> (f64, f64) {
+    let replicas = replicas(setup, server, round);
+    let record = record();
+    // A short warm-up: connections open, statements prepared, files allocated.
+    for handle in &replicas.handles {
+        for _ in 0..50 {
+            handle.append(&record).expect("append");
+        }
+    }
+    let before = (
+        replicas.handles[0].count().expect("count"),
+        (replicas.commits)(),
+    );
+    let callers = CALLERS * replicas.handles.len();
+    let stop = Arc::new(AtomicBool::new(false));
+    let start = Arc::new(Barrier::new(callers + 1));
+    let threads: Vec<_> = (0..callers)
+        .map(|n| {
+            let trail = Arc::clone(&replicas.handles[n % replicas.handles.len()]);
+            let (stop, start, record) = (Arc::clone(&stop), Arc::clone(&start), record.clone());
+            std::thread::spawn(move || {
+                start.wait();
+                let mut appended = 0_u64;
+                while !stop.load(Ordering::Relaxed) {
+                    trail.append(&record).expect("append");
+                    appended += 1;
+                }
+                appended
+            })
+        })
+        .collect();
+    start.wait();
+    let started = Instant::now();
+    std::thread::sleep(window);
+    stop.store(true, Ordering::Relaxed);
+    let appended: u64 = threads.into_iter().map(|t| t.join().expect("caller")).sum();
+    let elapsed = started.elapsed().as_secs_f64();
+    let handle = &replicas.handles[0];
+    assert_eq!(handle.count().expect("count"), before.0 + appended);
+    assert!(handle.verify().expect("verify").is_intact());
+    let commits = (replicas.commits)() - before.1;
+    #[allow(clippy::cast_precision_loss)]
+    (
+        appended as f64 / elapsed,
+        appended as f64 / commits.max(1) as f64,
+    )
+}
+
+fn median(values: &mut [f64]) -> f64 {
+    values.sort_by(f64::total_cmp);
+    let n = values.len();
+    if n % 2 == 1 {
+        values[n / 2]
+    } else {
+        (values[n / 2 - 1] + values[n / 2]) / 2.0
+    }
+}
+
+fn main() {
+    // `cargo test --benches` runs benches once as tests: nothing to measure then.
+    if std::env::args().any(|a| a == "--test" || a == "--list") {
+        return;
+    }
+    let rounds = env_number("MEDPLUG_AUDIT_BENCH_ROUNDS", 5).max(1);
+    let window = Duration::from_secs_f64(
+        u32::try_from(env_number("MEDPLUG_AUDIT_BENCH_SECONDS", 1))
+            .map_or(1.0, f64::from)
+            .max(0.2),
+    );
+    let server = TestPostgres::start().unwrap_or_else(|e| panic!("{e}"));
+    let mut rates = vec![Vec::new(); SETUPS.len()];
+    let mut batches = vec![Vec::new(); SETUPS.len()];
+    for round in 0..rounds {
+        // Rotate the order, so that no setup always follows the same one.
+        for i in 0..SETUPS.len() {
+            let s = (i + usize::try_from(round).unwrap_or(0)) % SETUPS.len();
+            let (rate, batch) = measure(SETUPS[s], &server, round, window);
+            rates[s].push(rate);
+            batches[s].push(batch);
+        }
+        eprintln!("replicas bench: round {} of {rounds} done", round + 1);
+    }
+    println!();
+    println!(
+        "durable audit appends/s, {CALLERS} callers per replica, one chain (median of {rounds} rounds of {:.1} s)",
+        window.as_secs_f64()
+    );
+    println!(
+        "{:<26} {:>12} {:>14} {:>12} {:>14}",
+        "setup", "appends/s", "records/commit", "commits/s", "vs SQLite"
+    );
+    let sqlite = median(&mut rates[0].clone());
+    let mut rows = Vec::new();
+    for (s, setup) in SETUPS.iter().enumerate() {
+        let rate = median(&mut rates[s]);
+        let batch = median(&mut batches[s]);
+        let commits = rate / batch;
+        println!(
+            "{:<26} {rate:>12.0} {batch:>14.2} {commits:>12.0} {:>14.2}",
+            setup.name(),
+            rate / sqlite
+        );
+        rows.push(serde_json::json!({
+            "setup": setup.name(),
+            "callers": CALLERS * match setup { Setup::Sqlite => 1, Setup::Postgres { replicas } => *replicas },
+            "appends_per_s": rate,
+            "records_per_commit": batch,
+            "commits_per_s": commits,
+        }));
+    }
+    let report =
+        serde_json::json!({"rounds": rounds, "seconds": window.as_secs_f64(), "rows": rows});
+    let out = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/bench-extra");
+    std::fs::create_dir_all(&out).expect("target/bench-extra");
+    std::fs::write(
+        out.join("audit_replicas.json"),
+        serde_json::to_string_pretty(&report).expect("json"),
+    )
+    .expect("writing the report");
+    server.stop();
+}

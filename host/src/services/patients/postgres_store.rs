@@ -1,0 +1,285 @@
+//! [`PostgresPatientStore`]: the patient store in PostgreSQL, shared by every replica.
+//!
+//! The same tables and rules as [`SqlitePatientStore`](super::SqlitePatientStore): `patient_id`
+//! unique across tenants, each row with its tenant, consents per specialty (LGPD Art. 11 I) that
+//! a withdrawal deletes (Art. 8 §5), a replaced patient keeping the grant time of each consent it
+//! still has. A read runs in one `REPEATABLE READ` snapshot, so a patient and its consents are
+//! read as of one moment even while another replica rewrites them.
+
+use std::collections::BTreeSet;
+use std::fmt;
+
+use postgres::IsolationLevel;
+
+use super::error::{PatientStoreError, quote};
+use super::record::{PatientRecord, check_id};
+use super::sqlite_store::{sex_from_sql, sex_to_sql};
+use super::store::PatientStore;
+use crate::policy::PostgresUrl;
+use crate::services::postgres::{self as pg, Migration, MigrationError, Pool, PostgresError};
+
+/// The component name of the patient store in `medplug_schema`.
+const COMPONENT: &str = "patients";
+
+/// Connections per store: calls read patients concurrently.
+const POOL_SIZE: u32 = 8;
+
+/// The schema, by version: the SQLite store's two steps, in PostgreSQL's types.
+const MIGRATIONS: &[Migration] = &[
+    Migration {
+        version: 1,
+        description: "create patients",
+        sql: "CREATE TABLE patients (
+                  patient_id TEXT PRIMARY KEY NOT NULL,
+                  tenant     TEXT NOT NULL,
+                  name       TEXT NOT NULL,
+                  birth_date TEXT,
+                  sex        TEXT CHECK (sex IN ('female', 'male', 'other'))
+              );
+              CREATE INDEX patients_by_tenant ON patients (tenant);
+              REVOKE ALL ON patients FROM PUBLIC;",
+    },
+    Migration {
+        version: 2,
+        description: "create consents",
+        sql: "CREATE TABLE consents (
+                  patient_id TEXT NOT NULL
+                      REFERENCES patients (patient_id) ON DELETE CASCADE,
+                  specialty  TEXT NOT NULL,
+                  granted_at TEXT NOT NULL,
+                  PRIMARY KEY (patient_id, specialty)
+              );
+              REVOKE ALL ON consents FROM PUBLIC;",
+    },
+];
+
+/// The schema version this build writes (`medplug_schema`, component `patients`).
+pub const POSTGRES_SCHEMA_VERSION: i32 = 2;
+
+/// Records a consent stamped UTC to the second by the server's clock; granting again keeps the
+/// first grant time.
+const GRANT: &str = "INSERT INTO consents (patient_id, specialty, granted_at)
+     VALUES ($1, $2, to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'))
+     ON CONFLICT DO NOTHING";
+
+/// Withdraws a consent.
+const REVOKE: &str = "DELETE FROM consents WHERE patient_id = $1 AND specialty = $2";
+
+/// Patients and consents in a PostgreSQL database.
+pub struct PostgresPatientStore {
+    pool: Pool,
+    url: PostgresUrl,
+}
+
+impl PostgresPatientStore {
+    /// The rights the service's role needs: read patients and consents, write them for
+    /// `medplug patients` and consent changes.
+    pub const SERVICE_GRANTS: &'static str = "GRANT SELECT ON medplug_schema TO {role};
+GRANT SELECT, INSERT, UPDATE ON patients TO {role};
+GRANT SELECT, INSERT, DELETE ON consents TO {role};";
+
+    /// Connects (password from `PGPASSWORD`) and brings the schema up to date; a schema from a
+    /// newer build is [`SchemaTooNew`](PatientStoreError::SchemaTooNew).
+    pub fn connect(url: &PostgresUrl) -> Result<Self, PatientStoreError> {
+        Self::open(url, None)
+    }
+
+    /// [`connect`](Self::connect) with this password instead of `PGPASSWORD`'s.
+    pub fn connect_with_password(
+        url: &PostgresUrl,
+        password: &str,
+    ) -> Result<Self, PatientStoreError> {
+        Self::open(url, Some(password))
+    }
+
+    fn open(url: &PostgresUrl, password: Option<&str>) -> Result<Self, PatientStoreError> {
+        let fail = |source: PostgresError| PatientStoreError::Postgres {
+            operation: format!("connect to {url}"),
+            source,
+        };
+        let pool = pg::pool(url, password, POOL_SIZE, "medplug-patients").map_err(fail)?;
+        let mut conn = pool.get().map_err(|e| fail(e.into()))?;
+        pg::migrate(&mut conn, COMPONENT, MIGRATIONS, true).map_err(|e| match e {
+            MigrationError::Newer { found } => PatientStoreError::SchemaTooNew {
+                found: found.into(),
+                known: POSTGRES_SCHEMA_VERSION.into(),
+            },
+            MigrationError::Absent => fail(PostgresError::other("no patient store")),
+            MigrationError::Failed {
+                version,
+                description,
+                source,
+            } => PatientStoreError::Postgres {
+                operation: format!("migrate to schema version {version} ({description})"),
+                source,
+            },
+        })?;
+        drop(conn);
+        Ok(Self {
+            pool,
+            url: url.clone(),
+        })
+    }
+
+    /// The database's schema version of the patient store.
+    pub fn schema_version(&self) -> Result<i64, PatientStoreError> {
+        let mut conn = self.conn("read the schema version")?;
+        pg::current_version(&mut conn, COMPONENT)
+            .map(i64::from)
+            .map_err(fail("read the schema version"))
+    }
+
+    fn conn(&self, operation: &str) -> Result<pg::Connection, PatientStoreError> {
+        self.pool
+            .get()
+            .map_err(|e| fail(operation)(PostgresError::from(e)))
+    }
+}
+
+/// Wraps a PostgreSQL error with what was being done.
+fn fail<E: Into<PostgresError>>(operation: &str) -> impl FnOnce(E) -> PatientStoreError + '_ {
+    move |e| PatientStoreError::Postgres {
+        operation: operation.to_owned(),
+        source: e.into(),
+    }
+}
+
+impl fmt::Debug for PostgresPatientStore {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("PostgresPatientStore")
+            .field("url", &self.url.as_str())
+            .finish_non_exhaustive()
+    }
+}
+
+impl PatientStore for PostgresPatientStore {
+    fn get(&self, patient_id: &str) -> Result<Option<PatientRecord>, PatientStoreError> {
+        let operation = format!("read patient {}", quote(patient_id));
+        let mut conn = self.conn(&operation)?;
+        let mut tx = conn
+            .build_transaction()
+            .isolation_level(IsolationLevel::RepeatableRead)
+            .read_only(true)
+            .start()
+            .map_err(fail(&operation))?;
+        let row = tx
+            .query_opt(
+                "SELECT tenant, name, birth_date, sex FROM patients WHERE patient_id = $1",
+                &[&patient_id],
+            )
+            .map_err(fail(&operation))?;
+        let Some(row) = row else {
+            return Ok(None);
+        };
+        let sex: Option<String> = row.get(3);
+        let sex = sex
+            .map(|text| {
+                sex_from_sql(&text).ok_or_else(|| PatientStoreError::CorruptRow {
+                    patient_id: quote(patient_id),
+                    message: format!("unknown sex {}", quote(&text)),
+                })
+            })
+            .transpose()?;
+        let consents: BTreeSet<String> = tx
+            .query(
+                "SELECT specialty FROM consents WHERE patient_id = $1",
+                &[&patient_id],
+            )
+            .map_err(fail(&operation))?
+            .iter()
+            .map(|row| row.get(0))
+            .collect();
+        tx.commit().map_err(fail(&operation))?;
+        Ok(Some(PatientRecord {
+            patient_id: patient_id.to_owned(),
+            tenant: row.get(0),
+            name: row.get(1),
+            birth_date: row.get(2),
+            sex,
+            consents,
+        }))
+    }
+
+    fn put(&self, record: &PatientRecord) -> Result<(), PatientStoreError> {
+        record.validate()?;
+        let id = record.patient_id.as_str();
+        let operation = format!("write patient {}", quote(id));
+        let mut conn = self.conn(&operation)?;
+        let result = (|| {
+            let mut tx = conn.transaction()?;
+            tx.execute(
+                "INSERT INTO patients (patient_id, tenant, name, birth_date, sex)
+                 VALUES ($1, $2, $3, $4, $5)
+                 ON CONFLICT (patient_id) DO UPDATE SET tenant = excluded.tenant,
+                     name = excluded.name, birth_date = excluded.birth_date, sex = excluded.sex",
+                &[
+                    &id,
+                    &record.tenant,
+                    &record.name,
+                    &record.birth_date,
+                    &record.sex.map(sex_to_sql),
+                ],
+            )?;
+            // Withdraw what is no longer consented to; keep the grant time of what still is.
+            let consents: Vec<&str> = record.consents.iter().map(String::as_str).collect();
+            tx.execute(
+                "DELETE FROM consents WHERE patient_id = $1 AND NOT (specialty = ANY($2))",
+                &[&id, &consents],
+            )?;
+            for specialty in &consents {
+                tx.execute(GRANT, &[&id, specialty])?;
+            }
+            tx.commit()
+        })();
+        result.map_err(fail(&operation))
+    }
+
+    fn set_consent(
+        &self,
+        patient_id: &str,
+        specialty: &str,
+        granted: bool,
+    ) -> Result<(), PatientStoreError> {
+        check_id("specialty", specialty)?;
+        let verb = if granted { "record" } else { "withdraw" };
+        let operation = format!(
+            "{verb} consent of patient {} for {}",
+            quote(patient_id),
+            quote(specialty)
+        );
+        let mut conn = self.conn(&operation)?;
+        let mut tx = conn.transaction().map_err(fail(&operation))?;
+        // Locks the patient's row: a concurrent `put` of the same patient waits.
+        let exists = tx
+            .query_opt(
+                "SELECT 1 FROM patients WHERE patient_id = $1 FOR UPDATE",
+                &[&patient_id],
+            )
+            .map_err(fail(&operation))?
+            .is_some();
+        if !exists {
+            return Err(PatientStoreError::NotFound {
+                patient_id: quote(patient_id),
+            });
+        }
+        tx.execute(
+            if granted { GRANT } else { REVOKE },
+            &[&patient_id, &specialty],
+        )
+        .map_err(fail(&operation))?;
+        tx.commit().map_err(fail(&operation))
+    }
+
+    fn count(&self, tenant: &str) -> Result<u64, PatientStoreError> {
+        let operation = format!("count patients of tenant {}", quote(tenant));
+        let count: i64 = self
+            .conn(&operation)?
+            .query_one(
+                "SELECT count(*) FROM patients WHERE tenant = $1",
+                &[&tenant],
+            )
+            .map_err(fail(&operation))?
+            .get(0);
+        Ok(count.unsigned_abs())
+    }
+}
