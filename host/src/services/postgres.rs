@@ -263,3 +263,31 @@ pub(crate) fn current_version(
         )?
         .map_or(0, |row| row.get(0)))
 }
+
+/// Whether `role` is a plain PostgreSQL role name (lowercase ASCII letters, digits and `_`, at
+/// most 63 bytes, not starting with a digit): the only names [`grant`] writes into SQL.
+pub(crate) fn is_plain_role(role: &str) -> bool {
+    !role.is_empty()
+        && role.len() <= 63
+        && !role.starts_with(|c: char| c.is_ascii_digit())
+        && role
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+}
+
+/// Runs `grants` (statements with `{role}` for the role) for `role`, in one transaction.
+pub(crate) fn grant(
+    conn: &mut postgres::Client,
+    grants: &str,
+    role: &str,
+) -> Result<(), PostgresError> {
+    if !is_plain_role(role) {
+        return Err(PostgresError::other(format!(
+            "role {} is not a plain role name (lowercase letters, digits, _)",
+            crate::ids::quote(role)
+        )));
+    }
+    let mut tx = conn.transaction()?;
+    tx.batch_execute(&grants.replace("{role}", role))?;
+    Ok(tx.commit()?)
+}

@@ -7,12 +7,13 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result, bail};
 use clap::Subcommand;
 use medplug_host::audit::{
-    AuditTrail, Checkpoint, open_existing_trail, verify_against_of, write_checkpoint_of,
+    AuditTrail, Checkpoint, PostgresAuditTrail, open_existing_trail, verify_against_of,
+    write_checkpoint_of,
 };
 use medplug_host::policy::StoreLocation;
 use medplug_host::signature::{SigningKey, TrustedKey};
 
-use super::Globals;
+use super::{Globals, db_location};
 
 /// `medplug audit`'s subcommands.
 #[derive(Debug, Subcommand)]
@@ -21,8 +22,8 @@ pub enum Command {
     Verify {
         /// The audit trail: a SQLite file or a `postgres://user@host/database` URL (password in
         /// PGPASSWORD); the policy's `[storage] audit_db` or `audit` when absent.
-        #[arg(long, value_parser = StoreLocation::parse)]
-        db: Option<StoreLocation>,
+        #[arg(long)]
+        db: Option<String>,
         /// Also prove that no record at or before this signed checkpoint was rewritten, even
         /// with every hash recomputed: the record at its sequence must have its hash.
         #[arg(long)]
@@ -37,8 +38,8 @@ pub enum Command {
     Checkpoint {
         /// The audit trail: a SQLite file or a `postgres://user@host/database` URL (password in
         /// PGPASSWORD); the policy's `[storage] audit_db` or `audit` when absent.
-        #[arg(long, value_parser = StoreLocation::parse)]
-        db: Option<StoreLocation>,
+        #[arg(long)]
+        db: Option<String>,
         /// The ed25519 signing key file (`medplug signing-key new`); the policy's
         /// `[audit] checkpoint_key` when absent.
         #[arg(long)]
@@ -47,12 +48,23 @@ pub enum Command {
         #[arg(long)]
         dir: Option<PathBuf>,
     },
+    /// PostgreSQL only: create the trail's tables if absent, then give ROLE (the role the
+    /// service connects as) exactly the rights to read and append: run once, as the tables'
+    /// owner. The service's role can then neither change nor delete a record, nor drop the
+    /// triggers that guard them.
+    Grant {
+        /// The service's role: lowercase letters, digits and `_`.
+        role: String,
+        /// The trail's database URL; the policy's `[storage] audit` when absent.
+        #[arg(long)]
+        db: Option<String>,
+    },
     /// Write every record as one JSON line, in order.
     Export {
         /// The audit trail: a SQLite file or a `postgres://user@host/database` URL (password in
         /// PGPASSWORD); the policy's `[storage] audit_db` or `audit` when absent.
-        #[arg(long, value_parser = StoreLocation::parse)]
-        db: Option<StoreLocation>,
+        #[arg(long)]
+        db: Option<String>,
         /// Where to write; stdout when absent.
         #[arg(long)]
         output: Option<PathBuf>,
@@ -60,9 +72,9 @@ pub enum Command {
 }
 
 /// The audit trail, opened without creating anything: `--db`, else the policy's.
-fn audit_trail(globals: &Globals, db: Option<&StoreLocation>) -> Result<Box<dyn AuditTrail>> {
+fn audit_trail(globals: &Globals, db: Option<&String>) -> Result<Box<dyn AuditTrail>> {
     let location = match db {
-        Some(db) => db.clone(),
+        Some(db) => db_location(db)?,
         None => globals.policy()?.audit.context(
             "the policy keeps audit records in memory (no [storage] audit_db or audit): pass --db",
         )?,
@@ -176,6 +188,27 @@ pub fn run(globals: &Globals, command: &Command) -> Result<()> {
                 checkpoint.hash,
                 checkpoint.signature.key,
                 checkpoint.time
+            );
+        }
+        Command::Grant { role, db } => {
+            let location = match db {
+                Some(db) => db_location(db)?,
+                None => globals
+                    .policy()?
+                    .audit
+                    .context("the policy has no [storage] audit: pass --db")?,
+            };
+            let StoreLocation::Postgres(url) = &location else {
+                bail!(
+                    "{location} is a SQLite file: roles and grants are PostgreSQL's (a SQLite \
+                     trail is guarded by its file's permissions)"
+                );
+            };
+            let trail = PostgresAuditTrail::connect(url)?;
+            trail.grant_service(role)?;
+            println!(
+                "{url}: role {role} may read and append the audit trail, nothing more:\n{}",
+                PostgresAuditTrail::SERVICE_GRANTS.replace("{role}", role)
             );
         }
         Command::Export { db, output } => {

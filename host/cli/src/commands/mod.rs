@@ -80,6 +80,12 @@ pub fn context(host: &Host, tenant: Option<&String>, actor: &str) -> Result<Call
     })
 }
 
+/// A `--db` argument: a `postgres://…` URL or a SQLite file. Parsed here rather than by clap,
+/// whose error would repeat the argument — and a password someone put in it — on stderr.
+pub fn db_location(db: &str) -> Result<medplug_host::policy::StoreLocation> {
+    medplug_host::policy::StoreLocation::parse(db).map_err(|e| anyhow::anyhow!("--db: {e}"))
+}
+
 /// The error and its causes, joined by `: `, leaving out a cause whose text the message already
 /// holds (medplug's errors name their cause in their own message).
 pub fn error_chain(error: &anyhow::Error) -> String {

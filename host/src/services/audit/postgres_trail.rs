@@ -217,22 +217,8 @@ GRANT SELECT, UPDATE ON audit_head TO {role};";
     /// once, so that the service connects as `role` and cannot change or delete a record even by
     /// dropping the triggers (only the owner may).
     pub fn grant_service(&self, role: &str) -> Result<(), AuditError> {
-        let valid = !role.is_empty()
-            && role.len() <= 63
-            && role
-                .bytes()
-                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
-        if !valid {
-            return Err(AuditError::Corrupt {
-                path: self.url.to_string(),
-                detail: format!(
-                    "role {} is not a plain role name (lowercase letters, digits, _)",
-                    crate::ids::quote(role)
-                ),
-            });
-        }
-        let sql = Self::SERVICE_GRANTS.replace("{role}", role);
-        self.conn()?.batch_execute(&sql).map_err(self.err())
+        let mut conn = self.conn()?;
+        postgres::grant(&mut conn, Self::SERVICE_GRANTS, role).map_err(pg(&self.url))
     }
 
     fn conn(&self) -> Result<postgres::Connection, AuditError> {

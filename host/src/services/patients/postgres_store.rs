@@ -121,6 +121,14 @@ GRANT SELECT, INSERT, DELETE ON consents TO {role};";
         })
     }
 
+    /// Grants `role` exactly [`SERVICE_GRANTS`](Self::SERVICE_GRANTS); run once as the tables'
+    /// owner.
+    pub fn grant_service(&self, role: &str) -> Result<(), PatientStoreError> {
+        let operation = format!("grant role {} the service's rights", quote(role));
+        let mut conn = self.conn(&operation)?;
+        pg::grant(&mut conn, Self::SERVICE_GRANTS, role).map_err(fail(&operation))
+    }
+
     /// The database's schema version of the patient store.
     pub fn schema_version(&self) -> Result<i64, PatientStoreError> {
         let mut conn = self.conn("read the schema version")?;
