@@ -9,19 +9,81 @@
 //! froze while holding the audit head's lock (`idle_in_transaction_session_timeout`, enforced by
 //! the server, which then releases the lock).
 
+use std::ops::{Deref, DerefMut};
 use std::str::FromStr;
 use std::time::Duration;
 
 use postgres::NoTls;
-use r2d2_postgres::PostgresConnectionManager;
 
 use crate::policy::{PASSWORD_ENV, PostgresUrl};
 
 /// A pool of connections to one database.
-pub(crate) type Pool = r2d2::Pool<PostgresConnectionManager<NoTls>>;
+pub(crate) type Pool = r2d2::Pool<Manager>;
 
 /// A connection taken from a [`Pool`].
-pub(crate) type Connection = r2d2::PooledConnection<PostgresConnectionManager<NoTls>>;
+pub(crate) type Connection = r2d2::PooledConnection<Manager>;
+
+/// Opens connections for the pool, and tells it which to discard.
+#[derive(Debug)]
+pub(crate) struct Manager {
+    config: postgres::Config,
+}
+
+/// A pooled client, and whether its user saw it fail as a connection (not a statement) fails.
+///
+/// The synchronous client only notices that the server closed its socket when it is next used,
+/// so `is_closed` alone would let the pool hand the same dead connection out again and again;
+/// a user that meets a dropped connection marks it [`broken`](Self::broken) and the pool drops
+/// it when it comes back.
+pub(crate) struct Client {
+    client: postgres::Client,
+    /// Set by the user when the connection was found dropped.
+    pub(crate) broken: bool,
+}
+
+impl Deref for Client {
+    type Target = postgres::Client;
+
+    fn deref(&self) -> &postgres::Client {
+        &self.client
+    }
+}
+
+impl DerefMut for Client {
+    fn deref_mut(&mut self) -> &mut postgres::Client {
+        &mut self.client
+    }
+}
+
+impl r2d2::ManageConnection for Manager {
+    type Connection = Client;
+    type Error = postgres::Error;
+
+    fn connect(&self) -> Result<Client, postgres::Error> {
+        Ok(Client {
+            client: self.config.connect(NoTls)?,
+            broken: false,
+        })
+    }
+
+    fn is_valid(&self, conn: &mut Client) -> Result<(), postgres::Error> {
+        conn.client.simple_query("").map(drop)
+    }
+
+    fn has_broken(&self, conn: &mut Client) -> bool {
+        conn.broken || conn.client.is_closed()
+    }
+}
+
+/// Whether `error` means the connection itself is gone — not the server's answer to a statement
+/// (the socket closed or reset), or the server's notice that it ended the session (SQLSTATE
+/// class 57P) or lost the connection (class 08) — so that the pool must not hand it out again.
+pub(crate) fn is_dropped(error: &postgres::Error) -> bool {
+    error.as_db_error().is_none_or(|db| {
+        let code = db.code().code();
+        code.starts_with("08") || code.starts_with("57P")
+    })
+}
 
 /// How long opening a connection, or waiting for a free one, may take.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
@@ -121,7 +183,7 @@ pub(crate) fn pool(
         .keepalives(true)
         .keepalives_idle(Duration::from_secs(30))
         .options(SESSION_OPTIONS);
-    let manager = PostgresConnectionManager::new(config, NoTls);
+    let manager = Manager { config };
     // Checking one connection first gives the server's own error (a wrong password, a missing
     // database) instead of the pool's timeout.
     r2d2::ManageConnection::connect(&manager).map_err(PostgresError::from)?;

@@ -198,3 +198,38 @@ fn a_wrong_password_is_named_without_the_password() {
     assert!(!debug.contains(password()), "{debug}");
     let _: &dyn AuditTrail = &trail;
 }
+
+#[test]
+fn the_patient_store_outlives_its_connections() {
+    use medplug_host::patients::{PatientRecord, PatientStore, PostgresPatientStore};
+    let fixture = Fixture::new(Kind::Postgres, "patients_dropped");
+    let store = PostgresPatientStore::connect_with_password(fixture.url(), password()).unwrap();
+    let patient = PatientRecord {
+        patient_id: "HZ-7".to_owned(),
+        tenant: "horizonte".to_owned(),
+        name: "Paciente Fictícia".to_owned(),
+        birth_date: None,
+        sex: None,
+        consents: ["privacy".to_owned()].into(),
+    };
+    // Fill the pool: concurrent reads open several connections.
+    store.put(&patient).unwrap();
+    std::thread::scope(|scope| {
+        for _ in 0..4 {
+            scope.spawn(|| store.get("HZ-7").unwrap());
+        }
+    });
+    TestPostgres::shared().psql(
+        "postgres",
+        &format!(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity \
+             WHERE datname = '{}' AND application_name = 'medplug-patients'",
+            fixture.database()
+        ),
+    );
+    // Every operation finds its connection dropped, discards it and runs again on a new one.
+    assert_eq!(store.get("HZ-7").unwrap(), Some(patient.clone()));
+    store.set_consent("HZ-7", "dermatology", true).unwrap();
+    assert_eq!(store.count("horizonte").unwrap(), 1);
+    assert_eq!(store.get("HZ-7").unwrap().unwrap().consents.len(), 2);
+}

@@ -29,8 +29,7 @@ use std::io::Write;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use super::group_commit::GroupCommit;
-use super::record::{canonical_bytes, sha256_hex};
-use super::sqlite_trail::with_hash;
+use super::record::canonical_bytes;
 use super::verify::{ChainSource, SELECT_ROWS, StoredRow, walk};
 use super::{AuditError, AuditRecord, AuditSink, ChainedRecord, VerifyReport};
 use crate::policy::PostgresUrl;
@@ -102,6 +101,38 @@ CREATE TRIGGER audit_head_no_truncate BEFORE TRUNCATE ON audit_head
 INSERT INTO audit_head (id, sequence, hash)
 VALUES (1, 0, '0000000000000000000000000000000000000000000000000000000000000000');
 REVOKE ALL ON audit_records, audit_head FROM PUBLIC;
+-- Appends a batch after the head, in the caller's transaction: locks the head row, chains each
+-- record (`tails[i]`: its canonical JSON after `prev_hash`, see write_batch) exactly as the
+-- Rust code would (`verify` recomputes every hash in Rust), moves the head, returns the first
+-- sequence. One round trip while the head is locked, instead of three.
+CREATE FUNCTION medplug_audit_append(
+    tails TEXT[], times TEXT[], tenants TEXT[], plugins TEXT[], outcomes TEXT[]
+) RETURNS BIGINT LANGUAGE plpgsql AS $$
+DECLARE
+    head_sequence BIGINT;
+    head_hash TEXT;
+    first_sequence BIGINT;
+    canonical TEXT;
+    record_hash TEXT;
+BEGIN
+    SELECT h.sequence, h.hash INTO head_sequence, head_hash
+        FROM audit_head h WHERE h.id = 1 FOR UPDATE;
+    first_sequence := head_sequence + 1;
+    FOR i IN 1 .. coalesce(array_length(tails, 1), 0) LOOP
+        head_sequence := head_sequence + 1;
+        canonical := '{\"sequence\":' || head_sequence || ',\"prev_hash\":\"' || head_hash
+            || '\",' || tails[i];
+        record_hash := encode(sha256(convert_to(canonical, 'UTF8')), 'hex');
+        INSERT INTO audit_records
+            (sequence, time, tenant, plugin, outcome, prev_hash, hash, record)
+            VALUES (head_sequence, times[i], tenants[i], plugins[i], outcomes[i], head_hash,
+                    record_hash, left(canonical, -2) || record_hash || '\"}');
+        head_hash := record_hash;
+    END LOOP;
+    UPDATE audit_head SET sequence = head_sequence, hash = head_hash WHERE id = 1;
+    RETURN first_sequence;
+END $$;
+REVOKE ALL ON FUNCTION medplug_audit_append(TEXT[], TEXT[], TEXT[], TEXT[], TEXT[]) FROM PUBLIC;
 ",
 }];
 
@@ -131,7 +162,8 @@ impl PostgresAuditTrail {
     /// the head, read the schema version. Granted by [`grant_service`](Self::grant_service).
     pub const SERVICE_GRANTS: &'static str = "GRANT SELECT ON medplug_schema TO {role};
 GRANT SELECT, INSERT ON audit_records TO {role};
-GRANT SELECT, UPDATE ON audit_head TO {role};";
+GRANT SELECT, UPDATE ON audit_head TO {role};
+GRANT EXECUTE ON FUNCTION medplug_audit_append(TEXT[], TEXT[], TEXT[], TEXT[], TEXT[]) TO {role};";
 
     /// Connects to the database at `url` (password from `PGPASSWORD`) and creates the trail's
     /// schema if it has none. Fails with [`AuditError::NewerSchema`] on a schema from a newer
@@ -346,72 +378,42 @@ GRANT SELECT, UPDATE ON audit_head TO {role};";
     /// Writes `records` in one transaction chained after the head, locked for the transaction;
     /// returns the first one's sequence.
     fn write_batch(&self, records: &[AuditRecord]) -> Result<u64, AuditError> {
-        let path = self.url.as_str();
         let mut conn = self.conn()?;
         // A connection the server dropped while idle in the pool (a restart, a failover, an
-        // administrator) fails at `BEGIN`, before anything that could commit was sent: take
-        // another. Each pooled connection may fail twice (the server's notice, then "closed"
-        // once the client has seen it) before the pool discards it.
+        // administrator) fails at `BEGIN`, before anything that could commit was sent: mark it
+        // for the pool to discard, and take another.
         let mut attempts = 1;
         while let Err(e) = conn.batch_execute("BEGIN") {
-            // Not the server's answer (the socket closed or reset), or the server's notice that
-            // it ended the session (class 57P) or lost the connection (class 08).
-            let dropped = e.as_db_error().is_none_or(|db| {
-                let code = db.code().code();
-                code.starts_with("08") || code.starts_with("57P")
-            });
-            if !dropped || attempts > 2 * POOL_SIZE {
+            if !postgres::is_dropped(&e) || attempts > POOL_SIZE {
                 return Err(self.err()(e));
             }
+            conn.broken = true;
             attempts += 1;
+            drop(conn);
             conn = self.conn()?;
         }
         let tx = Begun {
             conn: &mut conn,
             open: true,
         };
-        let head = tx
+        let mut columns = Columns::with_capacity(records.len());
+        for record in records {
+            columns.push(record, tail(record, self.url.as_str())?);
+        }
+        let first: i64 = tx
             .conn
             .query_one(
-                "SELECT sequence, hash FROM audit_head WHERE id = 1 FOR UPDATE",
-                &[],
-            )
-            .map_err(self.err())?;
-        let first: i64 = head.get::<_, i64>(0) + 1;
-        let mut prev_hash: String = head.get(1);
-        let mut columns = Columns::with_capacity(records.len());
-        for (sequence, record) in (first..).zip(records) {
-            let canonical = canonical_bytes(sequence.unsigned_abs(), &prev_hash, record)?;
-            let hash = sha256_hex(&canonical);
-            let json = with_hash(canonical, &hash, path)?;
-            columns.push(sequence, record, prev_hash, hash.clone(), json);
-            prev_hash = hash;
-        }
-        let last = first + i64::try_from(records.len()).unwrap_or(i64::MAX) - 1;
-        tx.conn
-            .execute(
-                "INSERT INTO audit_records \
-                 (sequence, time, tenant, plugin, outcome, prev_hash, hash, record) \
-                 SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], \
-                 $5::text[], $6::text[], $7::text[], $8::text[])",
+                "SELECT medplug_audit_append($1, $2, $3, $4, $5)",
                 &[
-                    &columns.sequence,
+                    &columns.tail,
                     &columns.time,
                     &columns.tenant,
                     &columns.plugin,
                     &columns.outcome,
-                    &columns.prev_hash,
-                    &columns.hash,
-                    &columns.record,
                 ],
             )
-            .map_err(self.err())?;
-        tx.conn
-            .execute(
-                "UPDATE audit_head SET sequence = $1, hash = $2 WHERE id = 1",
-                &[&last, &prev_hash],
-            )
-            .map_err(self.err())?;
+            .map_err(self.err())?
+            .get(0);
         tx.commit().map_err(self.err())?;
         self.commits.fetch_add(1, Ordering::Relaxed);
         Ok(first.unsigned_abs())
@@ -442,49 +444,54 @@ impl Drop for Begun<'_> {
     }
 }
 
-/// A batch's rows, column by column (one `INSERT … SELECT FROM unnest(…)` writes them all).
+/// A batch's columns, each an array (`medplug_audit_append` takes them so).
 struct Columns {
-    sequence: Vec<i64>,
+    tail: Vec<String>,
     time: Vec<String>,
     tenant: Vec<String>,
     plugin: Vec<String>,
     outcome: Vec<&'static str>,
-    prev_hash: Vec<String>,
-    hash: Vec<String>,
-    record: Vec<String>,
 }
 
 impl Columns {
     fn with_capacity(n: usize) -> Self {
         Self {
-            sequence: Vec::with_capacity(n),
+            tail: Vec::with_capacity(n),
             time: Vec::with_capacity(n),
             tenant: Vec::with_capacity(n),
             plugin: Vec::with_capacity(n),
             outcome: Vec::with_capacity(n),
-            prev_hash: Vec::with_capacity(n),
-            hash: Vec::with_capacity(n),
-            record: Vec::with_capacity(n),
         }
     }
 
-    fn push(
-        &mut self,
-        sequence: i64,
-        record: &AuditRecord,
-        prev_hash: String,
-        hash: String,
-        json: String,
-    ) {
-        self.sequence.push(sequence);
+    fn push(&mut self, record: &AuditRecord, tail: String) {
+        self.tail.push(tail);
         self.time.push(record.time.clone());
         self.tenant.push(record.tenant.clone());
         self.plugin.push(record.plugin.clone());
         self.outcome.push(record.outcome.as_str());
-        self.prev_hash.push(prev_hash);
-        self.hash.push(hash);
-        self.record.push(json);
     }
+}
+
+/// What the canonical JSON of `record` holds after its `sequence` and `prev_hash` — every
+/// other field, then `"hash":""}` — which `medplug_audit_append` prefixes with the two once it
+/// holds the head. The canonical form is serde_json's compact form with `sequence` and
+/// `prev_hash` first ([module documentation](super)), so the prefix of a record serialised at
+/// sequence 0 after an empty hash is exactly `{"sequence":0,"prev_hash":"",`.
+fn tail(record: &AuditRecord, path: &str) -> Result<String, AuditError> {
+    const PREFIX: &[u8] = b"{\"sequence\":0,\"prev_hash\":\"\",";
+    let canonical = canonical_bytes(0, "", record)?;
+    let rest = canonical
+        .strip_prefix(PREFIX)
+        .ok_or_else(|| AuditError::Corrupt {
+            path: path.to_owned(),
+            detail: "a record's canonical JSON does not start with its sequence and prev_hash"
+                .to_owned(),
+        })?;
+    String::from_utf8(rest.to_vec()).map_err(|_| AuditError::Corrupt {
+        path: path.to_owned(),
+        detail: "a record did not serialise to UTF-8".to_owned(),
+    })
 }
 
 /// Maps a PostgreSQL failure to an [`AuditError`] naming the database.

@@ -160,26 +160,64 @@ impl fmt::Debug for PostgresPatientStore {
     }
 }
 
+impl PostgresPatientStore {
+    /// Runs `op` on a pooled connection. Every operation of the store is idempotent (reads,
+    /// upserts, a grant or withdrawal that is a no-op the second time), so when the connection
+    /// turns out to be dropped (a server restart, a failover) it is marked for the pool to
+    /// discard and `op` runs again on another, up to once per pooled connection.
+    fn run<T>(
+        &self,
+        operation: &str,
+        mut op: impl FnMut(&mut postgres::Client) -> Result<T, postgres::Error>,
+    ) -> Result<T, PatientStoreError> {
+        let mut attempts = 1;
+        loop {
+            let mut conn = self.conn(operation)?;
+            match op(&mut conn) {
+                Err(e) if pg::is_dropped(&e) && attempts <= POOL_SIZE => {
+                    conn.broken = true;
+                    attempts += 1;
+                }
+                result => return result.map_err(fail(operation)),
+            }
+        }
+    }
+}
+
+/// A patient's row: tenant, name, birth date, sex.
+type PatientRow = (String, String, Option<String>, Option<String>);
+
 impl PatientStore for PostgresPatientStore {
     fn get(&self, patient_id: &str) -> Result<Option<PatientRecord>, PatientStoreError> {
         let operation = format!("read patient {}", quote(patient_id));
-        let mut conn = self.conn(&operation)?;
-        let mut tx = conn
-            .build_transaction()
-            .isolation_level(IsolationLevel::RepeatableRead)
-            .read_only(true)
-            .start()
-            .map_err(fail(&operation))?;
-        let row = tx
-            .query_opt(
+        let found = self.run(&operation, |client| {
+            let mut tx = client
+                .build_transaction()
+                .isolation_level(IsolationLevel::RepeatableRead)
+                .read_only(true)
+                .start()?;
+            let Some(row) = tx.query_opt(
                 "SELECT tenant, name, birth_date, sex FROM patients WHERE patient_id = $1",
                 &[&patient_id],
-            )
-            .map_err(fail(&operation))?;
-        let Some(row) = row else {
+            )?
+            else {
+                return Ok(None);
+            };
+            let row: PatientRow = (row.get(0), row.get(1), row.get(2), row.get(3));
+            let consents: BTreeSet<String> = tx
+                .query(
+                    "SELECT specialty FROM consents WHERE patient_id = $1",
+                    &[&patient_id],
+                )?
+                .iter()
+                .map(|row| row.get(0))
+                .collect();
+            tx.commit()?;
+            Ok(Some((row, consents)))
+        })?;
+        let Some(((tenant, name, birth_date, sex), consents)) = found else {
             return Ok(None);
         };
-        let sex: Option<String> = row.get(3);
         let sex = sex
             .map(|text| {
                 sex_from_sql(&text).ok_or_else(|| PatientStoreError::CorruptRow {
@@ -188,21 +226,11 @@ impl PatientStore for PostgresPatientStore {
                 })
             })
             .transpose()?;
-        let consents: BTreeSet<String> = tx
-            .query(
-                "SELECT specialty FROM consents WHERE patient_id = $1",
-                &[&patient_id],
-            )
-            .map_err(fail(&operation))?
-            .iter()
-            .map(|row| row.get(0))
-            .collect();
-        tx.commit().map_err(fail(&operation))?;
         Ok(Some(PatientRecord {
             patient_id: patient_id.to_owned(),
-            tenant: row.get(0),
-            name: row.get(1),
-            birth_date: row.get(2),
+            tenant,
+            name,
+            birth_date,
             sex,
             consents,
         }))
@@ -212,9 +240,10 @@ impl PatientStore for PostgresPatientStore {
         record.validate()?;
         let id = record.patient_id.as_str();
         let operation = format!("write patient {}", quote(id));
-        let mut conn = self.conn(&operation)?;
-        let result = (|| {
-            let mut tx = conn.transaction()?;
+        // Withdraw what is no longer consented to; keep the grant time of what still is.
+        let consents: Vec<&str> = record.consents.iter().map(String::as_str).collect();
+        self.run(&operation, |client| {
+            let mut tx = client.transaction()?;
             tx.execute(
                 "INSERT INTO patients (patient_id, tenant, name, birth_date, sex)
                  VALUES ($1, $2, $3, $4, $5)
@@ -228,8 +257,6 @@ impl PatientStore for PostgresPatientStore {
                     &record.sex.map(sex_to_sql),
                 ],
             )?;
-            // Withdraw what is no longer consented to; keep the grant time of what still is.
-            let consents: Vec<&str> = record.consents.iter().map(String::as_str).collect();
             tx.execute(
                 "DELETE FROM consents WHERE patient_id = $1 AND NOT (specialty = ANY($2))",
                 &[&id, &consents],
@@ -238,8 +265,7 @@ impl PatientStore for PostgresPatientStore {
                 tx.execute(GRANT, &[&id, specialty])?;
             }
             tx.commit()
-        })();
-        result.map_err(fail(&operation))
+        })
     }
 
     fn set_consent(
@@ -255,39 +281,42 @@ impl PatientStore for PostgresPatientStore {
             quote(patient_id),
             quote(specialty)
         );
-        let mut conn = self.conn(&operation)?;
-        let mut tx = conn.transaction().map_err(fail(&operation))?;
-        // Locks the patient's row: a concurrent `put` of the same patient waits.
-        let exists = tx
-            .query_opt(
-                "SELECT 1 FROM patients WHERE patient_id = $1 FOR UPDATE",
-                &[&patient_id],
-            )
-            .map_err(fail(&operation))?
-            .is_some();
+        let exists = self.run(&operation, |client| {
+            let mut tx = client.transaction()?;
+            // Locks the patient's row: a concurrent `put` of the same patient waits.
+            let exists = tx
+                .query_opt(
+                    "SELECT 1 FROM patients WHERE patient_id = $1 FOR UPDATE",
+                    &[&patient_id],
+                )?
+                .is_some();
+            if exists {
+                tx.execute(
+                    if granted { GRANT } else { REVOKE },
+                    &[&patient_id, &specialty],
+                )?;
+                tx.commit()?;
+            }
+            Ok(exists)
+        })?;
         if !exists {
             return Err(PatientStoreError::NotFound {
                 patient_id: quote(patient_id),
             });
         }
-        tx.execute(
-            if granted { GRANT } else { REVOKE },
-            &[&patient_id, &specialty],
-        )
-        .map_err(fail(&operation))?;
-        tx.commit().map_err(fail(&operation))
+        Ok(())
     }
 
     fn count(&self, tenant: &str) -> Result<u64, PatientStoreError> {
         let operation = format!("count patients of tenant {}", quote(tenant));
-        let count: i64 = self
-            .conn(&operation)?
-            .query_one(
-                "SELECT count(*) FROM patients WHERE tenant = $1",
-                &[&tenant],
-            )
-            .map_err(fail(&operation))?
-            .get(0);
+        let count: i64 = self.run(&operation, |client| {
+            Ok(client
+                .query_one(
+                    "SELECT count(*) FROM patients WHERE tenant = $1",
+                    &[&tenant],
+                )?
+                .get(0))
+        })?;
         Ok(count.unsigned_abs())
     }
 }
