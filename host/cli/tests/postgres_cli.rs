@@ -63,7 +63,8 @@ fn the_owner_grants_the_service_role_which_appends_verifies_and_checkpoints() ->
             "{owner_url}: role medplug_service may read and append the audit trail, nothing more:\n\
              GRANT SELECT ON medplug_schema TO medplug_service;\n\
              GRANT SELECT, INSERT ON audit_records TO medplug_service;\n\
-             GRANT SELECT, UPDATE ON audit_head TO medplug_service;\n"
+             GRANT SELECT, UPDATE ON audit_head TO medplug_service;\n\
+             GRANT EXECUTE ON FUNCTION medplug_audit_append(TEXT[], TEXT[], TEXT[], TEXT[], TEXT[]) TO medplug_service;\n"
         )
     );
     stdout(&medplug(
