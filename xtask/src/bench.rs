@@ -15,10 +15,13 @@ use xshell::cmd;
 use crate::build_plugins::{self, Options};
 
 /// `(package, bench target)` pairs that `cargo xtask bench` runs.
-const BENCHES: [(&str, &str); 8] = [
+const BENCHES: [(&str, &str); 9] = [
     ("medplug-host", "host"),
     ("medplug-host", "platform"),
     ("medplug-host", "audit"),
+    // Prints its own table: durable appends/s with 1 and 3 replicas on one PostgreSQL (a server
+    // of its own) beside SQLite.
+    ("medplug-host", "replicas"),
     ("conformance", "lgpd"),
     ("conformance", "ecg"),
     ("conformance", "lesion"),
