@@ -233,3 +233,30 @@ fn the_patient_store_outlives_its_connections() {
     assert_eq!(store.count("horizonte").unwrap(), 1);
     assert_eq!(store.get("HZ-7").unwrap().unwrap().consents.len(), 2);
 }
+
+#[test]
+fn with_the_server_gone_appends_fail_closed_and_the_probe_says_so_quickly() {
+    let server = TestPostgres::start().unwrap();
+    let url = PostgresUrl::parse(&server.create_database("gone")).unwrap();
+    let trail = PostgresAuditTrail::connect_with_password(&url, server.password()).unwrap();
+    trail.append(&record("t", "before")).unwrap();
+    server.stop();
+    let started = std::time::Instant::now();
+    let error = trail.check_writable().unwrap_err();
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(5),
+        "the probe took {:?}",
+        started.elapsed()
+    );
+    assert!(
+        error
+            .to_string()
+            .starts_with(&format!("audit trail {url}: ")),
+        "{error}"
+    );
+    let error = trail.append(&record("t", "after")).unwrap_err();
+    assert!(
+        matches!(error, medplug_host::audit::AuditError::Postgres { .. }),
+        "{error}"
+    );
+}

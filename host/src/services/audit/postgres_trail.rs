@@ -139,6 +139,9 @@ REVOKE ALL ON FUNCTION medplug_audit_append(TEXT[], TEXT[], TEXT[], TEXT[], TEXT
 /// Connections per handle: one for the group commit's leader, one for a reader or a probe.
 const POOL_SIZE: u32 = 2;
 
+/// How long [`check_writable`](AuditSink::check_writable) waits for a connection.
+const PROBE_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(2);
+
 /// The durable audit trail in PostgreSQL (see the [module documentation](self)).
 pub struct PostgresAuditTrail {
     pool: Pool,
@@ -514,15 +517,22 @@ impl AuditSink for PostgresAuditTrail {
     /// standby, the session is not read-only, and the role holds `INSERT` on the records and
     /// `UPDATE` on the head.
     fn check_writable(&self) -> Result<(), AuditError> {
-        let row = self
-            .conn()?
+        // A probe answers within seconds: it does not wait the pool's full connect timeout.
+        let mut conn = self
+            .pool
+            .get_timeout(PROBE_TIMEOUT)
+            .map_err(|e| pg(&self.url)(e.into()))?;
+        let row = conn
             .query_one(
                 "SELECT pg_is_in_recovery(), current_setting('transaction_read_only') = 'on', \
                  has_table_privilege('audit_records', 'INSERT') \
                  AND has_table_privilege('audit_head', 'UPDATE')",
                 &[],
             )
-            .map_err(self.err())?;
+            .map_err(|e| {
+                conn.broken = postgres::is_dropped(&e);
+                pg(&self.url)(e.into())
+            })?;
         let (standby, read_only, granted): (bool, bool, bool) =
             (row.get(0), row.get(1), row.get(2));
         let refused = if standby {
