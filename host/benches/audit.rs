@@ -14,41 +14,16 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Barrier};
 use std::time::{Duration, Instant};
 
-use medplug_host::audit::{AuditRecord, AuditSink, Durability, SqliteAuditTrail};
+#[path = "support/audit_load.rs"]
+mod audit_load;
+
+use audit_load::{env_number, median, record};
+use medplug_host::audit::{AuditSink, Durability, SqliteAuditTrail};
 
 const CALLERS: [usize; 3] = [1, 2, 8];
 
-/// A call record as the host writes one (about 700 bytes stored).
-fn record() -> AuditRecord {
-    serde_json::from_value(serde_json::json!({
-        "time": "2026-12-04T10:40:12.345Z",
-        "tenant": "clinica-horizonte",
-        "actor": "dr-ana",
-        "plugin": "lgpd-analyzer",
-        "plugin_version": "0.1.0",
-        "module_sha256": "ab".repeat(32),
-        "function": "analyze",
-        "input_sha256": "cd".repeat(32),
-        "input_bytes": 2048,
-        "outcome": "ok",
-        "error_kind": null,
-        "duration_us": 1834,
-        "fuel_used": 5_123_456,
-        "host_calls": [],
-        "events": [{"event": "finding", "message": "3 achados"}],
-    }))
-    .expect("an audit record")
-}
-
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
-}
-
-fn env_number(name: &str, default: u64) -> u64 {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
 }
 
 /// One measurement: `callers` threads append for `window` to a fresh trail; returns appends
@@ -119,16 +94,6 @@ fn durability() -> Durability {
     match std::env::var("MEDPLUG_AUDIT_BENCH_DURABILITY").as_deref() {
         Ok("normal") => Durability::Normal,
         _ => Durability::Full,
-    }
-}
-
-fn median(values: &mut [f64]) -> f64 {
-    values.sort_by(f64::total_cmp);
-    let n = values.len();
-    if n % 2 == 1 {
-        values[n / 2]
-    } else {
-        (values[n / 2 - 1] + values[n / 2]) / 2.0
     }
 }
 

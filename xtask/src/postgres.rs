@@ -1,9 +1,7 @@
 //! PostgreSQL for the storage tests: `cargo xtask test` installs Debian's `postgresql` package
-//! when no server is installed. The tests start servers of their own with it (crate
-//! `medplug-testdb`, which looks for the programs the same way): the package's own cluster is
-//! not used.
+//! when the programs the tests need are missing. The tests start servers of their own with it
+//! (crate `medplug-testdb`, whose search this uses): the package's own cluster is not used.
 
-use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -61,85 +59,7 @@ pub fn ensure_postgres() -> Result<()> {
     }
 }
 
-/// This machine's `initdb`.
+/// This machine's `initdb`, found as the tests will find it (crate `medplug-testdb`).
 fn installed() -> Option<PathBuf> {
-    let path: Vec<PathBuf> = std::env::var_os("PATH")
-        .map(|path| std::env::split_paths(&path).collect())
-        .unwrap_or_default();
-    find_initdb(&path, Path::new(LIB_ROOT))
-}
-
-/// The first `initdb` in the `path` directories, else `lib_root/<highest version>/bin/initdb`
-/// (versions as `15`, `16`, `9.6`; other names are skipped).
-fn find_initdb(path: &[PathBuf], lib_root: &Path) -> Option<PathBuf> {
-    if let Some(found) = path
-        .iter()
-        .map(|dir| dir.join("initdb"))
-        .find(|candidate| is_executable(candidate))
-    {
-        return Some(found);
-    }
-    let mut versions: Vec<(Vec<u32>, PathBuf)> = std::fs::read_dir(lib_root)
-        .ok()?
-        .filter_map(Result::ok)
-        .filter_map(|entry| {
-            let name = entry.file_name().into_string().ok()?;
-            let version = name
-                .split('.')
-                .map(|part| part.parse().ok())
-                .collect::<Option<Vec<u32>>>()?;
-            Some((version, entry.path().join("bin/initdb")))
-        })
-        .filter(|(_, initdb)| is_executable(initdb))
-        .collect();
-    versions.sort_by(|a, b| b.0.cmp(&a.0));
-    versions.into_iter().next().map(|(_, initdb)| initdb)
-}
-
-/// A file (or a link to one) that someone may execute.
-fn is_executable(path: &Path) -> bool {
-    std::fs::metadata(path)
-        .is_ok_and(|meta| meta.is_file() && meta.permissions().mode() & 0o111 != 0)
-}
-
-#[cfg(test)]
-mod tests {
-    use std::os::unix::fs::PermissionsExt;
-    use std::path::{Path, PathBuf};
-
-    use super::find_initdb;
-
-    fn executable(path: &Path) -> anyhow::Result<()> {
-        std::fs::create_dir_all(path.parent().expect("in a directory"))?;
-        std::fs::write(path, "#!/bin/sh\n")?;
-        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o755))?;
-        Ok(())
-    }
-
-    #[test]
-    fn postgres_initdb_is_found_on_path_else_under_the_highest_version() -> anyhow::Result<()> {
-        let dir = tempfile::tempdir()?;
-        let lib = dir.path().join("lib");
-        for version in ["9.6", "15", "16"] {
-            executable(&lib.join(version).join("bin/initdb"))?;
-        }
-        // 17 has no initdb (a client-only package); `common` is not a version.
-        std::fs::create_dir_all(lib.join("17/bin"))?;
-        executable(&lib.join("common/bin/initdb"))?;
-        // Not executable: not a program.
-        std::fs::create_dir_all(dir.path().join("bin"))?;
-        std::fs::write(dir.path().join("bin/initdb"), "")?;
-        let bin = vec![dir.path().join("bin")];
-        assert_eq!(find_initdb(&bin, &lib), Some(lib.join("16/bin/initdb")));
-
-        executable(&dir.path().join("local/initdb"))?;
-        let path: Vec<PathBuf> = vec![dir.path().join("bin"), dir.path().join("local")];
-        assert_eq!(
-            find_initdb(&path, &lib),
-            Some(dir.path().join("local/initdb"))
-        );
-
-        assert_eq!(find_initdb(&[], &dir.path().join("nothing")), None);
-        Ok(())
-    }
+    medplug_testdb::installed_initdb().ok()
 }

@@ -40,3 +40,9 @@ mod tests;
 
 pub use error::StartError;
 pub use server::TestPostgres;
+
+/// The `initdb` of the installation [`TestPostgres::start`] would use, or why there is none:
+/// what `cargo xtask test` checks before it installs PostgreSQL.
+pub fn installed_initdb() -> Result<std::path::PathBuf, StartError> {
+    binaries::Binaries::find().map(|found| found.initdb)
+}

@@ -13,7 +13,7 @@ use postgres::IsolationLevel;
 
 use super::error::{PatientStoreError, quote};
 use super::record::{PatientRecord, check_id};
-use super::sqlite_store::{sex_from_sql, sex_to_sql};
+use super::sqlite_store::{sex_to_sql, stored_sex};
 use super::store::PatientStore;
 use crate::policy::PostgresUrl;
 use crate::services::postgres::{self as pg, Migration, MigrationError, Pool, PostgresError};
@@ -218,14 +218,7 @@ impl PatientStore for PostgresPatientStore {
         let Some(((tenant, name, birth_date, sex), consents)) = found else {
             return Ok(None);
         };
-        let sex = sex
-            .map(|text| {
-                sex_from_sql(&text).ok_or_else(|| PatientStoreError::CorruptRow {
-                    patient_id: quote(patient_id),
-                    message: format!("unknown sex {}", quote(&text)),
-                })
-            })
-            .transpose()?;
+        let sex = stored_sex(patient_id, sex)?;
         Ok(Some(PatientRecord {
             patient_id: patient_id.to_owned(),
             tenant,

@@ -112,14 +112,7 @@ impl PatientStore for SqlitePatientStore {
         let Some((tenant, name, birth_date, sex)) = row else {
             return Ok(None);
         };
-        let sex = sex
-            .map(|text| {
-                sex_from_sql(&text).ok_or_else(|| PatientStoreError::CorruptRow {
-                    patient_id: quote(patient_id),
-                    message: format!("unknown sex {}", quote(&text)),
-                })
-            })
-            .transpose()?;
+        let sex = stored_sex(patient_id, sex)?;
         let consents = tx
             .prepare(CONSENTS)
             .and_then(|mut stmt| {
@@ -232,7 +225,22 @@ pub(super) fn sex_to_sql(sex: Sex) -> &'static str {
     }
 }
 
-pub(super) fn sex_from_sql(text: &str) -> Option<Sex> {
+/// A patient's stored `sex` column as a [`Sex`]; a value no valid record has is
+/// [`CorruptRow`](PatientStoreError::CorruptRow).
+pub(super) fn stored_sex(
+    patient_id: &str,
+    sex: Option<String>,
+) -> Result<Option<Sex>, PatientStoreError> {
+    sex.map(|text| {
+        sex_from_sql(&text).ok_or_else(|| PatientStoreError::CorruptRow {
+            patient_id: quote(patient_id),
+            message: format!("unknown sex {}", quote(&text)),
+        })
+    })
+    .transpose()
+}
+
+fn sex_from_sql(text: &str) -> Option<Sex> {
     match text {
         "female" => Some(Sex::Female),
         "male" => Some(Sex::Male),
