@@ -489,7 +489,12 @@ fn check(dir: &Path, url: &str, password: &str, sent: &[Sent], kill: &Kill) -> R
         .and_then(|n| n.parse().ok())
         .with_context(|| verified.clone())?;
     // Every record is whole JSON, one per sequence, 1..=count.
-    let records = parse_records(&run(dir, password, &["audit", "export", "--db", url])?)?;
+    let export = run(dir, password, &["audit", "export", "--db", url])?;
+    // No PHI: the analyzed texts' CPF, in any form, is nowhere in the trail.
+    for cpf in ["529.982.247-25", "52998224725", "Pedido "] {
+        assert!(!export.contains(cpf), "the trail holds {cpf:?}");
+    }
+    let records = parse_records(&export)?;
     assert_eq!(records.len(), count, "{verified}");
     assert_eq!(
         records.keys().copied().collect::<Vec<_>>(),
