@@ -49,6 +49,7 @@ pub struct HostBuilder {
     plugin_limits: HashMap<String, Limits>,
     audit: Option<Arc<dyn AuditSink>>,
     patients: Option<Arc<dyn PatientStore>>,
+    quotas: Option<QuotaLedger>,
     keyring: Option<PhiKeyring>,
     schemas_dir: Option<PathBuf>,
     no_prewarming: bool,
@@ -104,6 +105,14 @@ impl HostBuilder {
     /// The patient store `get_patient` reads, instead of the policy's `patients_db`.
     pub fn patient_store(mut self, store: Arc<dyn PatientStore>) -> Self {
         self.patients = Some(store);
+        self
+    }
+
+    /// Quota windows shared with every host on this PostgreSQL database, instead of the
+    /// policy's `[storage] quotas` (or windows of this process's own).
+    #[cfg(feature = "postgres")]
+    pub fn shared_quotas(mut self, quotas: crate::PostgresQuotas) -> Self {
+        self.quotas = Some(QuotaLedger::shared(quotas));
         self
     }
 
@@ -174,7 +183,10 @@ impl HostBuilder {
                 Some(keyring) => Some(keyring),
                 None => policy_keyring(&policy)?,
             },
-            quotas: QuotaLedger::default(),
+            quotas: match self.quotas {
+                Some(ledger) => ledger,
+                None => policy_quotas(&policy)?,
+            },
         };
         // A module refused at start leaves a `load_failed` record, like one refused later (best
         // effort: the error is what the embedder gets).
@@ -248,6 +260,22 @@ fn policy_keyring(policy: &Policy) -> Result<Option<PhiKeyring>, LoadError> {
         PhiKeySource::Env(var) => PhiKey::from_env(&config.id, var)?,
     };
     Ok(Some(PhiKeyring::new(key)))
+}
+
+/// The policy's quota windows: shared in PostgreSQL when it names `[storage] quotas`.
+fn policy_quotas(policy: &Policy) -> Result<QuotaLedger, LoadError> {
+    match &policy.quotas {
+        None => Ok(QuotaLedger::default()),
+        #[cfg(feature = "postgres")]
+        Some(url) => Ok(QuotaLedger::shared(crate::PostgresQuotas::connect(url)?)),
+        #[cfg(not(feature = "postgres"))]
+        Some(url) => Err(LoadError::Policy(
+            crate::policy::PolicyError::Inconsistent {
+                origin: "policy".to_owned(),
+                message: format!("[storage] quotas = {url}: this build has no PostgreSQL support"),
+            },
+        )),
+    }
 }
 
 /// Creates the directory of a SQLite store's file (a database URL needs none).

@@ -61,6 +61,8 @@ pub use instances::{DEFAULT_MAX_IDLE_TOTAL, Limits, PoolLimits};
 pub use metrics::METRICS_CONTENT_TYPE;
 pub use policy::Policy;
 pub use quota::{CallQuota, HostFunctionQuota};
+#[cfg(feature = "postgres")]
+pub use quota::{PostgresQuotas, QuotaStoreError};
 pub use registry::{
     ContractViolation, DEFAULT_COMPILE_CACHE_BYTES, EmbeddedFunction, EmbeddedSchemas,
     EmbeddedSchemasProblem, FunctionSchemas, Import, Inspection, LifecycleEvent, ModuleInterface,

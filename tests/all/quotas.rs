@@ -26,6 +26,92 @@ fn versioned_host(quotas: &str, audit: Arc<MemoryAuditSink>) -> Result<Host> {
         .build()?)
 }
 
+#[test]
+fn replicas_sharing_their_quota_windows_admit_the_limit_between_them() -> Result<()> {
+    use medplug_host::PostgresQuotas;
+    use medplug_host::policy::PostgresUrl;
+    use medplug_testdb::TestPostgres;
+
+    let server = TestPostgres::shared();
+    let url = PostgresUrl::parse(&server.create_database("quotas")).map_err(anyhow::Error::msg)?;
+    let audit = Arc::new(MemoryAuditSink::new());
+    // Three replicas, each with its own windows in memory unless shared: 7 calls an hour.
+    let replica = |shared: bool| -> Result<Host> {
+        let mut builder = Host::builder()
+            .policy(policy(
+                "allow_unlisted_plugins = true\n[quotas]\ncalls = 7\nperiod_seconds = 3600\n\
+                 [tenants.a]\nspecialties = [\"testing\"]\nplugins = [\"versioned\"]\n\
+                 [tenants.b]\nspecialties = [\"testing\"]\nplugins = [\"versioned\"]\n",
+            )?)
+            .audit_sink(audit.clone())
+            .plugin_bytes("versioned-v1.wasm", versioned_module(1)?);
+        if shared {
+            builder = builder.shared_quotas(PostgresQuotas::connect_with_password(
+                &url,
+                server.password(),
+            )?);
+        }
+        Ok(builder.build()?)
+    };
+    let admitted = |hosts: &[Host]| -> usize {
+        std::thread::scope(|scope| {
+            let callers: Vec<_> = (0..hosts.len() * 2)
+                .map(|n| {
+                    let host = &hosts[n % hosts.len()];
+                    scope.spawn(move || (0..4).filter(|_| echo(host, "a").is_ok()).count())
+                })
+                .collect();
+            callers.into_iter().map(|c| c.join().expect("caller")).sum()
+        })
+    };
+    // Apart, each replica admits its own 7: 21 of the 24 calls.
+    let apart = [replica(false)?, replica(false)?, replica(false)?];
+    assert_eq!(admitted(&apart), 21);
+    // Shared, the three admit 7 between them, and refuse the rest with the window's wait.
+    let shared = [replica(true)?, replica(true)?, replica(true)?];
+    assert_eq!(admitted(&shared), 7);
+    let error = echo(&shared[1], "a").unwrap_err();
+    let CallError::QuotaExceeded {
+        limit, retry_after, ..
+    } = &error
+    else {
+        panic!("{error:?}");
+    };
+    assert_eq!(*limit, 7);
+    // The slice of the first calls (one minute of the database's clock) leaves at 61 slices.
+    assert!(
+        *retry_after > Duration::from_secs(3530) && *retry_after <= Duration::from_secs(3660),
+        "{retry_after:?}"
+    );
+    // Another tenant has its own window.
+    echo(&shared[2], "b")?;
+    // The database gone: calls are not admitted, typed, and do not run.
+    let gone = TestPostgres::start()?;
+    let gone_url =
+        PostgresUrl::parse(&gone.create_database("quotas_gone")).map_err(anyhow::Error::msg)?;
+    let host = Host::builder()
+        .policy(policy(
+            "allow_unlisted_plugins = true\n[quotas]\ncalls = 7\nperiod_seconds = 3600\n\
+             [tenants.a]\nspecialties = [\"testing\"]\nplugins = [\"versioned\"]\n",
+        )?)
+        .audit_sink(audit.clone())
+        .plugin_bytes("versioned-v1.wasm", versioned_module(1)?)
+        .shared_quotas(PostgresQuotas::connect_with_password(
+            &gone_url,
+            gone.password(),
+        )?)
+        .build()?;
+    gone.stop();
+    let error = echo(&host, "a").unwrap_err();
+    assert_eq!(error.kind(), "quota_unavailable", "{error}");
+    assert!(!error.is_retryable());
+    assert_eq!(
+        audit.records().last().map(|r| r.outcome),
+        Some(Outcome::HostFailure)
+    );
+    Ok(())
+}
+
 fn echo(host: &Host, tenant: &str) -> Result<Value, CallError> {
     host.call_as(
         &CallContext::new(tenant, "dr.teste"),

@@ -70,6 +70,11 @@ enum Command {
         #[command(subcommand)]
         command: commands::patients::Command,
     },
+    /// The quota windows replicas share in PostgreSQL.
+    Quotas {
+        #[command(subcommand)]
+        command: commands::quotas::Command,
+    },
     /// Keys for `encrypt_phi`.
     PhiKey {
         #[command(subcommand)]
@@ -105,6 +110,7 @@ fn main() -> ExitCode {
         Command::Ecg(args) => commands::ecg::run(globals, args),
         Command::Audit { command } => commands::audit::run(globals, command),
         Command::Patients { command } => commands::patients::run(globals, command),
+        Command::Quotas { command } => commands::quotas::run(globals, command),
         Command::PhiKey { command } => commands::keys::phi_key(command),
         Command::SigningKey { command } => commands::keys::signing_key(command),
         Command::Serve(args) => commands::serve::run(globals, args),

@@ -72,6 +72,24 @@ fn the_owner_grants_the_service_role_which_appends_verifies_and_checkpoints() ->
         &["patients", "grant", "medplug_service", "--db", &owner_url],
         password,
     )?)?;
+    let granted = stdout(&medplug(
+        dir.path(),
+        &["quotas", "grant", "medplug_service", "--db", &owner_url],
+        password,
+    )?)?;
+    assert!(
+        granted.ends_with(
+            "GRANT EXECUTE ON FUNCTION medplug_quota_take(TEXT, TEXT, TEXT, INTEGER, BIGINT) TO medplug_service;\n"
+        ),
+        "{granted}"
+    );
+    let quotas = medplug_host::PostgresQuotas::connect_with_password(
+        &PostgresUrl::parse(&service_url).map_err(anyhow::Error::msg)?,
+        password,
+    )?;
+    let hour = std::time::Duration::from_secs(3600);
+    assert_eq!(quotas.take("t", "p", "", 1, hour)?, Ok(()));
+    assert!(quotas.take("t", "p", "", 1, hour)?.is_err());
     // The service's role: seeds patients, appends, verifies.
     let seeded = stdout(&medplug(
         dir.path(),

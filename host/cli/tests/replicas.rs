@@ -37,10 +37,11 @@ const MAX_REQUESTS: u64 = 900;
 const TENANT: &str = "clinica-horizonte";
 const LABEL: &str = "replicas-load";
 
-/// Two plugins: the LGPD analyzer, and `versioned`, whose module is replaced mid-load.
+/// Two plugins: the LGPD analyzer, and `versioned`, whose module is replaced mid-load. The
+/// quota is far above the load (it must refuse nothing) but counted, in the shared windows.
 const POLICY: &str = r#"
 [quotas]
-calls = 0
+calls = 100000
 [plugins.lgpd-analyzer]
 limits = { max_input_bytes = 4096 }
 [plugins.versioned]
@@ -85,7 +86,8 @@ fn lay_out(dir: &Path, url: &str) -> Result<()> {
     std::fs::write(
         dir.join("medplug.toml"),
         format!(
-            "[storage]\naudit = \"{url}\"\npatients = \"{url}\"\napi_keys = \"api-keys.json\"\n\
+            "[storage]\naudit = \"{url}\"\npatients = \"{url}\"\nquotas = \"{url}\"\n\
+             api_keys = \"api-keys.json\"\n\
              [phi_key]\nid = \"test\"\nenv = \"MEDPLUG_TEST_PHI_KEY\"\n{POLICY}"
         ),
     )?;
@@ -525,16 +527,17 @@ fn check(dir: &Path, url: &str, password: &str, sent: &[Sent], kill: &Kill) -> R
                     request.replica, KILLED,
                     "a survivor failed a request: {error}"
                 );
-                if request.started < kill.over {
-                    assert!(
-                        request.ended >= kill.sent,
-                        "a request to replica {KILLED} failed before the kill: {error}"
-                    );
+                assert!(
+                    request.ended >= kill.sent,
+                    "a request to replica {KILLED} failed before the kill: {error}"
+                );
+                if error.contains("refused") {
+                    // The connection was refused: the request never reached the replica.
+                    refused_after += 1;
+                } else if request.started < kill.over {
                     // Under way when it died: it may have been committed, never answered.
                     failed_before += 1;
                     lost.insert(medplug_host::sha256_hex(&request.input));
-                } else if error.contains("refused") {
-                    refused_after += 1;
                 } else {
                     failed_after_other.push(error.clone());
                 }
@@ -624,6 +627,22 @@ fn check(dir: &Path, url: &str, password: &str, sent: &[Sent], kill: &Kill) -> R
             "a call record neither answered nor lost in the kill: {record}"
         );
     }
+
+    // The three replicas counted every admitted call in one set of quota windows: each call
+    // record was admitted once, and at most the requests lost in the kill besides.
+    let database = url.rsplit('/').next().context("a database name")?;
+    let counted: usize = TestPostgres::shared()
+        .psql(
+            database,
+            &format!("SELECT coalesce(sum(count), 0) FROM quota_slices WHERE tenant = '{TENANT}' AND what = ''"),
+        )
+        .trim()
+        .parse()?;
+    assert!(
+        counted >= calls.len() && counted <= calls.len() + failed_before,
+        "{counted} admitted in the shared windows, {} call records, {failed_before} lost",
+        calls.len()
+    );
 
     // Each replica recorded the policy at start and its own reload of the module; nothing
     // else happened to the plugins (no half-written module was tried).

@@ -150,7 +150,7 @@ impl Problem {
             | E::FunctionNotFound { .. } => StatusCode::NOT_FOUND,
             E::InputTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             E::QuotaExceeded { .. } => StatusCode::TOO_MANY_REQUESTS,
-            E::Busy { .. } => StatusCode::SERVICE_UNAVAILABLE,
+            E::Busy { .. } | E::QuotaUnavailable { .. } => StatusCode::SERVICE_UNAVAILABLE,
             E::Timeout { .. } => StatusCode::GATEWAY_TIMEOUT,
             E::Plugin {
                 code: ErrorCode::Unsupported,

@@ -29,6 +29,7 @@ use super::{Receipt, Target};
 use crate::audit::now_rfc3339;
 use crate::metrics::CallObservation;
 use crate::policy::Tenant;
+use crate::quota::Refusal;
 use crate::registry::LifecycleEvent;
 use crate::registry::{FunctionSchemas, PluginVersion};
 use crate::services::CallScope;
@@ -153,11 +154,17 @@ impl Host {
                 .services
                 .quotas
                 .take(&tenant.id, plugin.name(), "", quota.calls, quota.period)
-                .map_err(|retry_after| CallError::QuotaExceeded {
-                    site: site(),
-                    limit: quota.calls,
-                    period: quota.period,
-                    retry_after,
+                .map_err(|refusal| match refusal {
+                    Refusal::Full(retry_after) => CallError::QuotaExceeded {
+                        site: site(),
+                        limit: quota.calls,
+                        period: quota.period,
+                        retry_after,
+                    },
+                    Refusal::Unavailable(reason) => CallError::QuotaUnavailable {
+                        site: site(),
+                        reason,
+                    },
                 })?;
 
             // Check the input.

@@ -102,6 +102,8 @@ fn outcome(error: &CallError) -> Outcome {
         | CallError::Uninstalled { .. }
         | CallError::FunctionNotFound { .. }
         | CallError::Denied { .. } => Outcome::Denied,
-        CallError::Instantiation { .. } | CallError::Audit(_) => Outcome::HostFailure,
+        CallError::Instantiation { .. }
+        | CallError::QuotaUnavailable { .. }
+        | CallError::Audit(_) => Outcome::HostFailure,
     }
 }

@@ -187,6 +187,15 @@ pub enum CallError {
         /// How long until the window has room for the next call.
         retry_after: Duration,
     },
+    /// The quota windows shared by the replicas (`[storage] quotas`) could not be asked, so the
+    /// call was not admitted: it did not run and took no instance.
+    #[error("{site}: quota windows unavailable, the call was not admitted: {reason}")]
+    QuotaUnavailable {
+        /// The call.
+        site: CallSite,
+        /// Why (the database's error).
+        reason: String,
+    },
     /// A fresh instance could not be created.
     #[error("{site}: could not instantiate the module: {message}")]
     Instantiation {
@@ -314,6 +323,7 @@ impl CallError {
             | Self::InputSchema { site, .. }
             | Self::Busy { site, .. }
             | Self::QuotaExceeded { site, .. }
+            | Self::QuotaUnavailable { site, .. }
             | Self::Instantiation { site, .. }
             | Self::Timeout { site, .. }
             | Self::OutOfFuel { site, .. }
@@ -382,6 +392,7 @@ impl CallError {
             Self::InputSerialization { .. } => "input_serialization",
             Self::Busy { .. } => "busy",
             Self::QuotaExceeded { .. } => "quota_exceeded",
+            Self::QuotaUnavailable { .. } => "quota_unavailable",
             Self::Instantiation { .. } => "instantiation",
             Self::Timeout { .. } => "timeout",
             Self::OutOfFuel { .. } => "out_of_fuel",

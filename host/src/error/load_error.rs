@@ -233,6 +233,10 @@ pub enum LoadError {
     /// The PHI key could not be read.
     #[error("phi key: {0}")]
     PhiKey(#[from] PhiError),
+    /// The quota windows shared by the replicas (`[storage] quotas`) could not be opened.
+    #[cfg(feature = "postgres")]
+    #[error(transparent)]
+    Quotas(#[from] crate::QuotaStoreError),
 }
 
 impl LoadError {
@@ -258,6 +262,8 @@ impl LoadError {
             Self::Audit(_) => "audit",
             Self::PatientStore(_) => "patient_store",
             Self::PhiKey(_) => "phi_key",
+            #[cfg(feature = "postgres")]
+            Self::Quotas(_) => "quotas",
         }
     }
 }

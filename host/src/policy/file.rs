@@ -11,6 +11,8 @@
 //! # URL: it comes from the environment variable PGPASSWORD):
 //! # audit = "postgres://medplug@db.internal:5432/medplug"
 //! # patients = "postgres://medplug@db.internal:5432/medplug"
+//! # quotas = "postgres://medplug@db.internal:5432/medplug"   # windows shared by the replicas
+//! #                                                          # (absent: each process its own)
 //! api_keys = "medplug-api-keys.json"       # the HTTP service's key hashes (`medplug tenant-key`)
 //!
 //! [phi_key]                                # for encrypt_phi: `file` or `env`, never the key
@@ -147,6 +149,7 @@ struct RawStorage {
     patients_db: Option<PathBuf>,
     audit: Option<String>,
     patients: Option<String>,
+    quotas: Option<String>,
     api_keys: Option<PathBuf>,
 }
 
@@ -515,6 +518,11 @@ pub(super) fn parse(text: &str, origin: &str, base: &Path) -> Result<Policy, Pol
         base,
     )
     .map_err(bad)?;
+    let quotas = raw
+        .storage
+        .quotas
+        .map(|url| PostgresUrl::parse(&url).map_err(|e| bad(format!("[storage] quotas: {e}"))))
+        .transpose()?;
     Ok(Policy {
         default_tenant: raw.default_tenant,
         tenants,
@@ -529,6 +537,7 @@ pub(super) fn parse(text: &str, origin: &str, base: &Path) -> Result<Policy, Pol
         require_schemas: raw.schemas.require,
         audit,
         patients,
+        quotas,
         api_keys: raw.storage.api_keys.map(|p| base.join(p)),
         phi_key,
         audit_checkpoints,
@@ -695,10 +704,17 @@ mod tests {
     -> Result<(), PolicyError> {
         let url = "postgres://medplug@db.internal:5432/medplug";
         let policy = parse_str(&format!(
-            "[storage]\naudit = \"{url}\"\npatients = \"{url}\"\n[audit]\ncheckpoint_key = \"k\"\ncheckpoint_dir = \"c\""
+            "[storage]\naudit = \"{url}\"\npatients = \"{url}\"\nquotas = \"{url}\"\n[audit]\ncheckpoint_key = \"k\"\ncheckpoint_dir = \"c\""
         ))?;
         let expected = Some(StoreLocation::Postgres(PostgresUrl::parse(url).unwrap()));
         assert_eq!((&policy.audit, &policy.patients), (&expected, &expected));
+        assert_eq!(policy.quotas, Some(PostgresUrl::parse(url).unwrap()));
+        assert_eq!(
+            parse_str("[storage]\nquotas = \"quotas.db\"")
+                .unwrap_err()
+                .to_string(),
+            "policy test.toml: [storage] quotas: \"quotas.db\" is not a PostgreSQL URL (postgres://user@host:port/database)"
+        );
         for (text, message) in [
             (
                 format!("[storage]\naudit_db = \"a.db\"\naudit = \"{url}\""),

@@ -125,6 +125,9 @@ pub struct Policy {
     /// The patient store (`[storage] patients_db` or `patients`); `None` means no patient store
     /// (`get_patient` answers `internal`).
     pub patients: Option<StoreLocation>,
+    /// Where the quotas' windows live when replicas share them (`[storage] quotas`, a
+    /// PostgreSQL URL); `None` keeps them in this process.
+    pub quotas: Option<PostgresUrl>,
     /// The PHI key for `encrypt_phi`.
     pub phi_key: Option<PhiKeyConfig>,
     /// Where the HTTP service keeps its API keys' hashes (`medplug tenant-key` writes them).
@@ -162,6 +165,7 @@ impl Policy {
             require_schemas: false,
             audit: None,
             patients: None,
+            quotas: None,
             phi_key: None,
             api_keys: None,
             audit_checkpoints: None,

@@ -22,12 +22,16 @@ const SLICES: u64 = 60;
 /// A limiter's key: tenant, plugin, and the host function (empty for plugin calls).
 type Key = (String, String, &'static str);
 
-/// Rate state per tenant × plugin × (call or host function).
+/// Rate state per tenant × plugin × (call or host function): in this process, or shared by
+/// every host on one PostgreSQL database.
 #[derive(Debug)]
 pub(crate) struct QuotaLedger {
     windows: RwLock<HashMap<Key, Arc<Mutex<Window>>>>,
     /// Slice numbers count from here.
     epoch: Instant,
+    /// The windows of every replica, when the policy names `[storage] quotas`.
+    #[cfg(feature = "postgres")]
+    shared: Option<super::PostgresQuotas>,
 }
 
 impl Default for QuotaLedger {
@@ -35,11 +39,32 @@ impl Default for QuotaLedger {
         Self {
             windows: RwLock::default(),
             epoch: Instant::now(),
+            #[cfg(feature = "postgres")]
+            shared: None,
         }
     }
 }
 
+/// Why a use was not admitted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Refusal {
+    /// The window is full for this long.
+    Full(Duration),
+    /// The shared windows could not be asked: the use is not admitted.
+    #[cfg_attr(not(feature = "postgres"), allow(dead_code))]
+    Unavailable(String),
+}
+
 impl QuotaLedger {
+    /// A ledger whose windows live in PostgreSQL, shared with every host there.
+    #[cfg(feature = "postgres")]
+    pub fn shared(quotas: super::PostgresQuotas) -> Self {
+        Self {
+            shared: Some(quotas),
+            ..Self::default()
+        }
+    }
+
     /// Admits one use of `what`'s quota (`limit` per `period`) for `tenant` × `plugin`; when
     /// the window is full, the time until it has room. A `limit` of zero is no limit.
     pub fn take(
@@ -49,8 +74,16 @@ impl QuotaLedger {
         what: &'static str,
         limit: u32,
         period: Duration,
-    ) -> Result<(), Duration> {
+    ) -> Result<(), Refusal> {
+        #[cfg(feature = "postgres")]
+        if let Some(shared) = &self.shared {
+            return match shared.take(tenant, plugin, what, limit, period) {
+                Ok(taken) => taken.map_err(Refusal::Full),
+                Err(e) => Err(Refusal::Unavailable(e.to_string())),
+            };
+        }
         self.take_at(Instant::now(), tenant, plugin, what, limit, period)
+            .map_err(Refusal::Full)
     }
 
     fn take_at(

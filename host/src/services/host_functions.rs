@@ -23,7 +23,7 @@ use serde::de::DeserializeOwned;
 
 use super::Services;
 use crate::audit::{HostCallRecord, PluginEvent, is_valid_event_name, mask_event_message};
-use crate::quota::CallQuota;
+use crate::quota::{CallQuota, Refusal as QuotaRefusal};
 
 pub use medplug_pdk::host_fns::MAX_AUDIT_EVENTS_PER_CALL;
 
@@ -237,8 +237,8 @@ fn check_quota(scope: &CallScope, capability: Capability) -> Result<(), HostFnEr
             quota.per_period,
             scope.quota.period,
         )
-        .map_err(|retry_after| {
-            refuse(
+        .map_err(|refusal| match refusal {
+            QuotaRefusal::Full(retry_after) => refuse(
                 HostFnErrorCode::QuotaExceeded,
                 format!(
                     "`{name}` may be used {} times per {} s for this tenant; retry in {} ms",
@@ -246,7 +246,12 @@ fn check_quota(scope: &CallScope, capability: Capability) -> Result<(), HostFnEr
                     scope.quota.period.as_secs(),
                     retry_after.as_millis().max(1)
                 ),
-            )
+            ),
+            // The database's error stays in the host: the plugin learns only that it may not.
+            QuotaRefusal::Unavailable(_) => refuse(
+                HostFnErrorCode::Internal,
+                format!("`{name}`'s quota cannot be checked now; not admitted"),
+            ),
         })
 }
 

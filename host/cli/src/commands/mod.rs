@@ -9,6 +9,7 @@ pub mod inspect;
 pub mod keys;
 pub mod list;
 pub mod patients;
+pub mod quotas;
 pub mod serve;
 
 use std::path::{Path, PathBuf};
