@@ -205,5 +205,31 @@ fn main() {
         serde_json::to_string_pretty(&report).expect("json"),
     )
     .expect("writing the report");
+    quota_take(&server);
     server.stop();
+}
+
+/// What a shared quota adds to each call: the median and p99 of one `PostgresQuotas::take`
+/// (one round trip to a function that counts the call), 2,000 takes from one thread.
+fn quota_take(server: &TestPostgres) {
+    let url = PostgresUrl::parse(&server.create_database("bench_quotas")).expect("a URL");
+    let quotas = medplug_host::PostgresQuotas::connect_with_password(&url, server.password())
+        .expect("quota windows");
+    let minute = Duration::from_secs(60);
+    let mut took: Vec<f64> = (0..2_000)
+        .map(|_| {
+            let started = Instant::now();
+            quotas
+                .take("clinica-horizonte", "lgpd-analyzer", "", 1_000_000, minute)
+                .expect("a take")
+                .expect("room in the window");
+            started.elapsed().as_secs_f64() * 1e6
+        })
+        .collect();
+    took.sort_by(f64::total_cmp);
+    let p99 = took[took.len() * 99 / 100];
+    println!(
+        "shared quota, one take (PostgreSQL, one thread, 2,000 takes): median {:.0} µs, p99 {p99:.0} µs",
+        median(&mut took)
+    );
 }
