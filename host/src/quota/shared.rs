@@ -14,7 +14,7 @@
 use std::time::Duration;
 
 use crate::policy::PostgresUrl;
-use crate::services::postgres::{self as pg, Migration, MigrationError, Pool, PostgresError};
+use crate::services::postgres::{self as pg, Migration, OpenError, Pool, PostgresError};
 
 /// The component name of the quotas in `medplug_schema`.
 const COMPONENT: &str = "quotas";
@@ -124,33 +124,27 @@ GRANT EXECUTE ON FUNCTION medplug_quota_take(TEXT, TEXT, TEXT, INTEGER, BIGINT) 
     }
 
     fn open(url: &PostgresUrl, password: Option<&str>) -> Result<Self, QuotaStoreError> {
-        let fail = |source| QuotaStoreError {
+        let pool = pg::open_pool(
+            url,
+            password,
+            POOL_SIZE,
+            "medplug-quotas",
+            COMPONENT,
+            MIGRATIONS,
+            true,
+        )
+        .map_err(|e| QuotaStoreError {
             location: url.to_string(),
-            source,
-        };
-        let pool = pg::pool(url, password, POOL_SIZE, "medplug-quotas").map_err(fail)?;
-        let mut conn = pool.get().map_err(|e| fail(e.into()))?;
-        pg::migrate(&mut conn, COMPONENT, MIGRATIONS, true).map_err(|e| {
-            fail(match e {
-                MigrationError::Newer { found } => PostgresError::other(format!(
+            source: match e {
+                OpenError::Newer { found } => PostgresError::other(format!(
                     "the quota schema is version {found}, newer than version \
                      {POSTGRES_SCHEMA_VERSION} which this build supports: upgrade the host"
                 )),
-                MigrationError::Absent => PostgresError::other("no quota windows"),
-                MigrationError::Failed {
-                    version,
-                    description,
-                    source,
-                } => PostgresError {
-                    code: source.code,
-                    message: format!(
-                        "schema version {version} ({description}) failed: {}",
-                        source.message
-                    ),
-                },
-            })
+                // Not asked for: the windows create their schema.
+                OpenError::Absent => PostgresError::other("no quota windows"),
+                OpenError::Failed(source) => source,
+            },
         })?;
-        drop(conn);
         Ok(Self {
             pool,
             url: url.clone(),

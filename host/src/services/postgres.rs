@@ -208,9 +208,9 @@ pub(crate) struct Migration {
     pub(crate) sql: &'static str,
 }
 
-/// Why a store's schema could not be brought up to date.
+/// Why a store could not be opened.
 #[derive(Debug)]
-pub(crate) enum MigrationError {
+pub(crate) enum OpenError {
     /// The database holds a newer version of this store's schema.
     Newer {
         /// Its version.
@@ -218,15 +218,29 @@ pub(crate) enum MigrationError {
     },
     /// The store's schema is absent and the caller asked not to create it.
     Absent,
-    /// A step, or reading the version, failed.
-    Failed {
-        /// The version being reached (0: reading the current one).
-        version: i32,
-        /// What the step does.
-        description: &'static str,
-        /// The server's error.
-        source: PostgresError,
-    },
+    /// Connecting, reading the schema version or a migration step failed (the step named).
+    Failed(PostgresError),
+}
+
+/// A store's pool on `url` (see [`pool`]), its schema brought up to date by [`migrate`]: what
+/// every PostgreSQL store does when it opens.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn open_pool(
+    url: &PostgresUrl,
+    password: Option<&str>,
+    size: u32,
+    application: &str,
+    component: &str,
+    steps: &[Migration],
+    create: bool,
+) -> Result<Pool, OpenError> {
+    let pool = pool(url, password, size, application).map_err(OpenError::Failed)?;
+    let mut conn = pool
+        .get()
+        .map_err(|e| OpenError::Failed(PostgresError::from(e)))?;
+    migrate(&mut conn, component, steps, create)?;
+    drop(conn);
+    Ok(pool)
 }
 
 /// The table of every store's schema version: PostgreSQL has no `user_version`, and the audit
@@ -239,42 +253,51 @@ const SCHEMA_TABLE: &str = "CREATE TABLE IF NOT EXISTS medplug_schema (
 /// Brings `component`'s schema to the last of `steps` (which are numbered 1, 2, … in order),
 /// each step in its own transaction that also records the version. A transaction-scoped
 /// advisory lock makes replicas that start together apply each step once. With `create`
-/// false, an absent schema is [`MigrationError::Absent`] and nothing is written.
-pub(crate) fn migrate(
+/// false, an absent schema is [`OpenError::Absent`] and nothing is written.
+fn migrate(
     conn: &mut postgres::Client,
     component: &str,
     steps: &[Migration],
     create: bool,
-) -> Result<(), MigrationError> {
+) -> Result<(), OpenError> {
     let newest = steps.last().map_or(0, |s| s.version);
-    let current = current_version(conn, component).map_err(|e| MigrationError::Failed {
-        version: 0,
-        description: "read the schema version",
-        source: e.into(),
-    })?;
+    let current = current_version(conn, component)
+        .map_err(|e| OpenError::Failed(step_failed(0, "read the schema version", e)))?;
     if current > newest {
-        return Err(MigrationError::Newer { found: current });
+        return Err(OpenError::Newer { found: current });
     }
     if current == newest {
         return Ok(());
     }
     if !create {
-        return Err(MigrationError::Absent);
+        return Err(OpenError::Absent);
     }
     for step in steps {
         match apply(conn, component, step) {
-            Ok(Some(found)) if found > newest => return Err(MigrationError::Newer { found }),
+            Ok(found) if found > newest => return Err(OpenError::Newer { found }),
             Ok(_) => {}
             Err(e) => {
-                return Err(MigrationError::Failed {
-                    version: step.version,
-                    description: step.description,
-                    source: e.into(),
-                });
+                return Err(OpenError::Failed(step_failed(
+                    step.version,
+                    step.description,
+                    e,
+                )));
             }
         }
     }
     Ok(())
+}
+
+/// The server's error, naming the schema step it failed (version 0: reading the version).
+fn step_failed(version: i32, description: &str, error: postgres::Error) -> PostgresError {
+    let error = PostgresError::from(error);
+    PostgresError {
+        code: error.code,
+        message: format!(
+            "schema version {version} ({description}) failed: {}",
+            error.message
+        ),
+    }
 }
 
 /// Applies `step` unless the schema already has it, under the advisory lock; returns the
@@ -283,7 +306,7 @@ fn apply(
     conn: &mut postgres::Client,
     component: &str,
     step: &Migration,
-) -> Result<Option<i32>, postgres::Error> {
+) -> Result<i32, postgres::Error> {
     let mut tx = conn.transaction()?;
     // Any constant works, as long as every medplug uses the same one: "medplug" in ASCII.
     tx.execute("SELECT pg_advisory_xact_lock(30792254518752615)", &[])?;
@@ -295,7 +318,7 @@ fn apply(
         )?
         .map_or(0, |row| row.get(0));
     if found >= step.version {
-        return Ok(Some(found));
+        return Ok(found);
     }
     tx.batch_execute(step.sql)?;
     tx.execute(
@@ -304,7 +327,7 @@ fn apply(
         &[&component, &step.version],
     )?;
     tx.commit()?;
-    Ok(Some(found))
+    Ok(found)
 }
 
 /// `component`'s schema version, 0 when it has none (or no store was ever created here).

@@ -28,7 +28,7 @@ use super::{AuditError, AuditRecord};
 
 /// The queue of one handle's appends and the outcomes of written batches.
 #[derive(Debug, Default)]
-pub(crate) struct GroupCommit {
+pub(super) struct GroupCommit {
     queue: Mutex<Queue>,
 }
 

@@ -33,7 +33,7 @@ use super::record::canonical_bytes;
 use super::verify::{ChainSource, SELECT_ROWS, StoredRow, walk};
 use super::{AuditError, AuditRecord, AuditSink, ChainedRecord, VerifyReport};
 use crate::policy::PostgresUrl;
-use crate::services::postgres::{self, Migration, MigrationError, Pool, PostgresError};
+use crate::services::postgres::{self, Migration, OpenError, Pool, PostgresError};
 
 /// The audit trail's schema version this build writes and reads (`medplug_schema`, component
 /// `audit`).
@@ -196,30 +196,26 @@ GRANT EXECUTE ON FUNCTION medplug_audit_append(TEXT[], TEXT[], TEXT[], TEXT[], T
     }
 
     fn open(url: &PostgresUrl, password: Option<&str>, create: bool) -> Result<Self, AuditError> {
-        let pool = postgres::pool(url, password, POOL_SIZE, "medplug-audit").map_err(pg(url))?;
-        let mut conn = pool.get().map_err(|e| pg(url)(e.into()))?;
-        postgres::migrate(&mut conn, COMPONENT, MIGRATIONS, create).map_err(|e| match e {
-            MigrationError::Newer { found } => AuditError::NewerSchema {
+        let pool = postgres::open_pool(
+            url,
+            password,
+            POOL_SIZE,
+            "medplug-audit",
+            COMPONENT,
+            MIGRATIONS,
+            create,
+        )
+        .map_err(|e| match e {
+            OpenError::Newer { found } => AuditError::NewerSchema {
                 path: url.to_string(),
                 found,
                 supported: POSTGRES_SCHEMA_VERSION,
             },
-            MigrationError::Absent => AuditError::Missing {
+            OpenError::Absent => AuditError::Missing {
                 path: url.to_string(),
             },
-            MigrationError::Failed {
-                version,
-                description,
-                source,
-            } => pg(url)(PostgresError {
-                code: source.code,
-                message: format!(
-                    "schema version {version} ({description}) failed: {}",
-                    source.message
-                ),
-            }),
+            OpenError::Failed(source) => pg(url)(source),
         })?;
-        drop(conn);
         Ok(Self {
             pool,
             group: Some(GroupCommit::default()),
@@ -483,15 +479,17 @@ impl Columns {
 /// sequence 0 after an empty hash is exactly `{"sequence":0,"prev_hash":"",`.
 fn tail(record: &AuditRecord, path: &str) -> Result<String, AuditError> {
     const PREFIX: &[u8] = b"{\"sequence\":0,\"prev_hash\":\"\",";
-    let canonical = canonical_bytes(0, "", record)?;
-    let rest = canonical
-        .strip_prefix(PREFIX)
-        .ok_or_else(|| AuditError::Corrupt {
+    let mut canonical = canonical_bytes(0, "", record)?;
+    if !canonical.starts_with(PREFIX) {
+        return Err(AuditError::Corrupt {
             path: path.to_owned(),
             detail: "a record's canonical JSON does not start with its sequence and prev_hash"
                 .to_owned(),
-        })?;
-    String::from_utf8(rest.to_vec()).map_err(|_| AuditError::Corrupt {
+        });
+    }
+    // In place: the record's bytes are copied once, into the statement.
+    canonical.drain(..PREFIX.len());
+    String::from_utf8(canonical).map_err(|_| AuditError::Corrupt {
         path: path.to_owned(),
         detail: "a record did not serialise to UTF-8".to_owned(),
     })

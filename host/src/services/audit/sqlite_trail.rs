@@ -455,7 +455,7 @@ impl AuditSink for SqliteAuditTrail {
 
 /// The stored JSON from the canonical bytes, which end with the empty hash (`"hash":""}`, the
 /// last field): the hash goes between those quotes. One serialisation per append instead of two.
-pub(super) fn with_hash(canonical: Vec<u8>, hash: &str, path: &str) -> Result<String, AuditError> {
+fn with_hash(canonical: Vec<u8>, hash: &str, path: &str) -> Result<String, AuditError> {
     const EMPTY_HASH_END: &[u8] = b"\"hash\":\"\"}";
     debug_assert!(canonical.ends_with(EMPTY_HASH_END));
     let mut json = canonical;

@@ -16,7 +16,7 @@ use super::record::{PatientRecord, check_id};
 use super::sqlite_store::{sex_to_sql, stored_sex};
 use super::store::PatientStore;
 use crate::policy::PostgresUrl;
-use crate::services::postgres::{self as pg, Migration, MigrationError, Pool, PostgresError};
+use crate::services::postgres::{self as pg, Migration, OpenError, Pool, PostgresError};
 
 /// The component name of the patient store in `medplug_schema`.
 const COMPONENT: &str = "patients";
@@ -93,28 +93,30 @@ GRANT SELECT, INSERT, DELETE ON consents TO {role};";
     }
 
     fn open(url: &PostgresUrl, password: Option<&str>) -> Result<Self, PatientStoreError> {
-        let fail = |source: PostgresError| PatientStoreError::Postgres {
-            operation: format!("connect to {url}"),
-            source,
-        };
-        let pool = pg::pool(url, password, POOL_SIZE, "medplug-patients").map_err(fail)?;
-        let mut conn = pool.get().map_err(|e| fail(e.into()))?;
-        pg::migrate(&mut conn, COMPONENT, MIGRATIONS, true).map_err(|e| match e {
-            MigrationError::Newer { found } => PatientStoreError::SchemaTooNew {
+        let pool = pg::open_pool(
+            url,
+            password,
+            POOL_SIZE,
+            "medplug-patients",
+            COMPONENT,
+            MIGRATIONS,
+            true,
+        )
+        .map_err(|e| match e {
+            OpenError::Newer { found } => PatientStoreError::SchemaTooNew {
                 found: found.into(),
                 known: POSTGRES_SCHEMA_VERSION.into(),
             },
-            MigrationError::Absent => fail(PostgresError::other("no patient store")),
-            MigrationError::Failed {
-                version,
-                description,
-                source,
-            } => PatientStoreError::Postgres {
-                operation: format!("migrate to schema version {version} ({description})"),
+            // Not asked for: the store creates its schema.
+            OpenError::Absent => PatientStoreError::Postgres {
+                operation: format!("open {url}"),
+                source: PostgresError::other("no patient store"),
+            },
+            OpenError::Failed(source) => PatientStoreError::Postgres {
+                operation: format!("open {url}"),
                 source,
             },
         })?;
-        drop(conn);
         Ok(Self {
             pool,
             url: url.clone(),
