@@ -280,16 +280,7 @@ fn policy_quotas(policy: &Policy) -> Result<QuotaLedger, LoadError> {
 
 /// Creates the directory of a SQLite store's file (a database URL needs none).
 fn create_parent(location: &StoreLocation) -> Result<(), LoadError> {
-    let StoreLocation::Sqlite(path) = location else {
-        return Ok(());
-    };
-    match path.parent() {
-        Some(dir) if !dir.as_os_str().is_empty() => {
-            std::fs::create_dir_all(dir).map_err(|source| LoadError::Io {
-                path: dir.to_owned(),
-                source,
-            })
-        }
-        _ => Ok(()),
-    }
+    location
+        .create_parent_dir()
+        .map_err(|(path, source)| LoadError::Io { path, source })
 }

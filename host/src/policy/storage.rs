@@ -34,6 +34,22 @@ impl StoreLocation {
     }
 }
 
+impl StoreLocation {
+    /// For a SQLite file, creates the directory it goes in (a new trail or store may live where
+    /// nothing exists yet); a database URL needs none. Fails with the directory and why.
+    pub fn create_parent_dir(&self) -> Result<(), (PathBuf, std::io::Error)> {
+        match self {
+            Self::Sqlite(path) => match path.parent() {
+                Some(dir) if !dir.as_os_str().is_empty() => {
+                    std::fs::create_dir_all(dir).map_err(|e| (dir.to_owned(), e))
+                }
+                _ => Ok(()),
+            },
+            Self::Postgres(_) => Ok(()),
+        }
+    }
+}
+
 impl fmt::Display for StoreLocation {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {

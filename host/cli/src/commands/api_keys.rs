@@ -4,7 +4,6 @@
 use anyhow::{Context, Result, bail};
 use clap::Subcommand;
 use medplug_host::audit::{AuditRecord, AuditTrail, HostAction, Outcome, open_trail};
-use medplug_host::policy::StoreLocation;
 use medplug_server::keys::{KeyEntry, create_key, list_keys, revoke_key};
 
 use super::Globals;
@@ -18,11 +17,9 @@ fn audit_trail(globals: &Globals) -> Result<Option<Box<dyn AuditTrail>>> {
     let Some(location) = globals.policy()?.audit else {
         return Ok(None);
     };
-    if let StoreLocation::Sqlite(path) = &location
-        && let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty())
-    {
-        std::fs::create_dir_all(dir)?;
-    }
+    location
+        .create_parent_dir()
+        .map_err(|(dir, e)| anyhow::anyhow!("creating {}: {e}", dir.display()))?;
     Ok(Some(open_trail(&location)?))
 }
 

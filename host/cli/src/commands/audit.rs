@@ -10,10 +10,9 @@ use medplug_host::audit::{
     AuditTrail, Checkpoint, PostgresAuditTrail, open_existing_trail, verify_against_of,
     write_checkpoint_of,
 };
-use medplug_host::policy::StoreLocation;
 use medplug_host::signature::{SigningKey, TrustedKey};
 
-use super::{Globals, db_location};
+use super::{Globals, db_location, grant_database, print_grants};
 
 /// `medplug audit`'s subcommands.
 #[derive(Debug, Subcommand)]
@@ -191,25 +190,10 @@ pub fn run(globals: &Globals, command: &Command) -> Result<()> {
             );
         }
         Command::Grant { role, db } => {
-            let location = match db {
-                Some(db) => db_location(db)?,
-                None => globals
-                    .policy()?
-                    .audit
-                    .context("the policy has no [storage] audit: pass --db")?,
-            };
-            let StoreLocation::Postgres(url) = &location else {
-                bail!(
-                    "{location} is a SQLite file: roles and grants are PostgreSQL's (a SQLite \
-                     trail is guarded by its file's permissions)"
-                );
-            };
-            let trail = PostgresAuditTrail::connect(url)?;
-            trail.grant_service(role)?;
-            println!(
-                "{url}: role {role} may read and append the audit trail, nothing more:\n{}",
-                PostgresAuditTrail::SERVICE_GRANTS.replace("{role}", role)
-            );
+            let url = grant_database(db.as_ref(), || Ok(globals.policy()?.audit), "audit")?;
+            PostgresAuditTrail::connect(&url)?.grant_service(role)?;
+            let what = "read and append the audit trail";
+            print_grants(&url, role, what, PostgresAuditTrail::SERVICE_GRANTS);
         }
         Command::Export { db, output } => {
             let trail = audit_trail(globals, db.as_ref())?;

@@ -87,6 +87,37 @@ pub fn db_location(db: &str) -> Result<medplug_host::policy::StoreLocation> {
     medplug_host::policy::StoreLocation::parse(db).map_err(|e| anyhow::anyhow!("--db: {e}"))
 }
 
+/// The database of a `grant` subcommand: `--db`, else `configured` (the policy's `[storage]
+/// key`). Roles and grants are PostgreSQL's: a SQLite file is refused (its file's permissions
+/// guard it).
+pub fn grant_database(
+    db: Option<&String>,
+    configured: impl FnOnce() -> Result<Option<medplug_host::policy::StoreLocation>>,
+    key: &str,
+) -> Result<medplug_host::policy::PostgresUrl> {
+    use medplug_host::policy::StoreLocation;
+    let location = match db {
+        Some(db) => db_location(db)?,
+        None => configured()?
+            .with_context(|| format!("the policy has no [storage] {key}: pass --db"))?,
+    };
+    match location {
+        StoreLocation::Postgres(url) => Ok(url),
+        StoreLocation::Sqlite(_) => anyhow::bail!(
+            "{location} is a SQLite file: roles and grants are PostgreSQL's (a SQLite file is \
+             guarded by its permissions)"
+        ),
+    }
+}
+
+/// What `medplug … grant` says it did: `grants` (with `{role}`) given to `role` on `url`.
+pub fn print_grants(url: &medplug_host::policy::PostgresUrl, role: &str, what: &str, grants: &str) {
+    println!(
+        "{url}: role {role} may {what}, nothing more:\n{}",
+        grants.replace("{role}", role)
+    );
+}
+
 /// The error and its causes, joined by `: `, leaving out a cause whose text the message already
 /// holds (medplug's errors name their cause in their own message).
 pub fn error_chain(error: &anyhow::Error) -> String {

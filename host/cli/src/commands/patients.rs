@@ -1,12 +1,11 @@
 //! `medplug patients`: the patient store.
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result};
 use clap::Subcommand;
 use medplug_cli::demo_patients::seed_demo;
 use medplug_host::patients::{PostgresPatientStore, open_store};
-use medplug_host::policy::StoreLocation;
 
-use super::{Globals, db_location};
+use super::{Globals, db_location, grant_database, print_grants};
 
 /// `medplug patients`'s subcommands.
 #[derive(Debug, Subcommand)]
@@ -31,30 +30,25 @@ pub enum Command {
 
 /// Runs the subcommand.
 pub fn run(globals: &Globals, command: &Command) -> Result<()> {
-    let (Command::Seed { db } | Command::Grant { db, .. }) = command;
+    let configured = || Ok(globals.policy()?.patients);
+    let db = match command {
+        Command::Grant { role, db } => {
+            let url = grant_database(db.as_ref(), configured, "patients")?;
+            PostgresPatientStore::connect(&url)?.grant_service(role)?;
+            let what = "read and write patients and consents";
+            print_grants(&url, role, what, PostgresPatientStore::SERVICE_GRANTS);
+            return Ok(());
+        }
+        Command::Seed { db } => db,
+    };
     let location = match db {
         Some(db) => db_location(db)?,
-        None => globals
-            .policy()?
-            .patients
+        None => configured()?
             .context("the policy has no [storage] patients_db or patients: pass --db")?,
     };
-    if let Command::Grant { role, .. } = command {
-        let StoreLocation::Postgres(url) = &location else {
-            bail!("{location} is a SQLite file: roles and grants are PostgreSQL's");
-        };
-        PostgresPatientStore::connect(url)?.grant_service(role)?;
-        println!(
-            "{url}: role {role} may read and write patients and consents, nothing more:\n{}",
-            PostgresPatientStore::SERVICE_GRANTS.replace("{role}", role)
-        );
-        return Ok(());
-    }
-    if let StoreLocation::Sqlite(path) = &location
-        && let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty())
-    {
-        std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
-    }
+    location
+        .create_parent_dir()
+        .map_err(|(dir, e)| anyhow::anyhow!("creating {}: {e}", dir.display()))?;
     let store = open_store(&location)?;
     let count = seed_demo(store.as_ref())?;
     println!("{location}: {count} demo patients");

@@ -1,11 +1,11 @@
 //! `medplug quotas`: the quota windows replicas share in PostgreSQL (`[storage] quotas`).
 
-use anyhow::{Context, Result, bail};
+use anyhow::Result;
 use clap::Subcommand;
 use medplug_host::PostgresQuotas;
 use medplug_host::policy::StoreLocation;
 
-use super::{Globals, db_location};
+use super::{Globals, grant_database, print_grants};
 
 /// `medplug quotas`'s subcommands.
 #[derive(Debug, Subcommand)]
@@ -24,23 +24,14 @@ pub enum Command {
 /// Runs the subcommand.
 pub fn run(globals: &Globals, command: &Command) -> Result<()> {
     let Command::Grant { role, db } = command;
-    let url = match db {
-        Some(db) => match db_location(db)? {
-            StoreLocation::Postgres(url) => url,
-            StoreLocation::Sqlite(path) => bail!(
-                "{}: the quota windows are shared only through PostgreSQL",
-                path.display()
-            ),
-        },
-        None => globals
-            .policy()?
-            .quotas
-            .context("the policy has no [storage] quotas: pass --db")?,
-    };
+    let configured = || Ok(globals.policy()?.quotas.map(StoreLocation::Postgres));
+    let url = grant_database(db.as_ref(), configured, "quotas")?;
     PostgresQuotas::connect(&url)?.grant_service(role)?;
-    println!(
-        "{url}: role {role} may keep the quota windows, nothing more:\n{}",
-        PostgresQuotas::SERVICE_GRANTS.replace("{role}", role)
+    print_grants(
+        &url,
+        role,
+        "keep the quota windows",
+        PostgresQuotas::SERVICE_GRANTS,
     );
     Ok(())
 }
