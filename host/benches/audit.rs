@@ -10,14 +10,13 @@
 //! measurement) size it.
 
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Barrier};
-use std::time::{Duration, Instant};
+use std::sync::Arc;
+use std::time::Duration;
 
 #[path = "support/audit_load.rs"]
 mod audit_load;
 
-use audit_load::{env_number, median, record};
+use audit_load::{append_for, env_number, median, record};
 use medplug_host::audit::{AuditSink, Durability, SqliteAuditTrail};
 
 const CALLERS: [usize; 3] = [1, 2, 8];
@@ -50,33 +49,7 @@ fn measure(group: bool, callers: usize, window: Duration) -> (f64, f64) {
         trail.one_commit_per_append()
     });
     let (before_appends, before_commits) = (WARM_UP, trail.commits());
-    let stop = Arc::new(AtomicBool::new(false));
-    let start = Arc::new(Barrier::new(callers + 1));
-    let threads: Vec<_> = (0..callers)
-        .map(|_| {
-            let (trail, stop, start, record) = (
-                Arc::clone(&trail),
-                Arc::clone(&stop),
-                Arc::clone(&start),
-                record.clone(),
-            );
-            std::thread::spawn(move || {
-                start.wait();
-                let mut appended = 0_u64;
-                while !stop.load(Ordering::Relaxed) {
-                    trail.append(&record).expect("append");
-                    appended += 1;
-                }
-                appended
-            })
-        })
-        .collect();
-    start.wait();
-    let started = Instant::now();
-    std::thread::sleep(window);
-    stop.store(true, Ordering::Relaxed);
-    let appended: u64 = threads.into_iter().map(|t| t.join().expect("caller")).sum();
-    let elapsed = started.elapsed().as_secs_f64();
+    let (appended, elapsed) = append_for(std::slice::from_ref(&trail), callers, &record, window);
     let records = trail.count().expect("count");
     assert_eq!(records, before_appends + appended);
     assert!(trail.verify().expect("verify").is_intact());

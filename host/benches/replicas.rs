@@ -13,14 +13,13 @@
 //! `MEDPLUG_AUDIT_BENCH_ROUNDS` (default 5) and `MEDPLUG_AUDIT_BENCH_SECONDS` (default 1) size it.
 
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Barrier};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 #[path = "support/audit_load.rs"]
 mod audit_load;
 
-use audit_load::{env_number, median, record};
+use audit_load::{append_for, env_number, median, record};
 use medplug_host::audit::{AuditTrail, PostgresAuditTrail, SqliteAuditTrail};
 use medplug_host::policy::PostgresUrl;
 use medplug_testdb::TestPostgres;
@@ -110,29 +109,7 @@ fn measure(setup: Setup, server: &TestPostgres, round: u64, window: Duration) ->
         (replicas.commits)(),
     );
     let callers = CALLERS * replicas.handles.len();
-    let stop = Arc::new(AtomicBool::new(false));
-    let start = Arc::new(Barrier::new(callers + 1));
-    let threads: Vec<_> = (0..callers)
-        .map(|n| {
-            let trail = Arc::clone(&replicas.handles[n % replicas.handles.len()]);
-            let (stop, start, record) = (Arc::clone(&stop), Arc::clone(&start), record.clone());
-            std::thread::spawn(move || {
-                start.wait();
-                let mut appended = 0_u64;
-                while !stop.load(Ordering::Relaxed) {
-                    trail.append(&record).expect("append");
-                    appended += 1;
-                }
-                appended
-            })
-        })
-        .collect();
-    start.wait();
-    let started = Instant::now();
-    std::thread::sleep(window);
-    stop.store(true, Ordering::Relaxed);
-    let appended: u64 = threads.into_iter().map(|t| t.join().expect("caller")).sum();
-    let elapsed = started.elapsed().as_secs_f64();
+    let (appended, elapsed) = append_for(&replicas.handles, callers, &record, window);
     let handle = &replicas.handles[0];
     assert_eq!(handle.count().expect("count"), before.0 + appended);
     assert!(handle.verify().expect("verify").is_intact());

@@ -1,7 +1,11 @@
-//! What the audit benchmarks share (`audit.rs`, `replicas.rs`): the record they append, their
-//! sizing from the environment, and medians. Included with `#[path]`: each bench is a crate.
+//! What the audit benchmarks share (`audit.rs`, `replicas.rs`): the record they append, the
+//! callers that append it for a window, their sizing from the environment, and medians. Included with `#[path]`: each bench is a crate.
 
-use medplug_host::audit::AuditRecord;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Barrier};
+use std::time::{Duration, Instant};
+
+use medplug_host::audit::{AuditRecord, AuditSink};
 
 /// A call record as the host writes one (about 700 bytes stored).
 pub fn record() -> AuditRecord {
@@ -42,4 +46,38 @@ pub fn median(values: &mut [f64]) -> f64 {
     } else {
         (values[n / 2 - 1] + values[n / 2]) / 2.0
     }
+}
+
+/// `callers` threads, caller `n` on `sinks[n % sinks.len()]`, append `record` as fast as they
+/// can for `window`, all starting together; returns how many they appended, and the seconds
+/// from the start to the stop signal.
+pub fn append_for<S: AuditSink + ?Sized + 'static>(
+    sinks: &[Arc<S>],
+    callers: usize,
+    record: &AuditRecord,
+    window: Duration,
+) -> (u64, f64) {
+    let stop = Arc::new(AtomicBool::new(false));
+    let start = Arc::new(Barrier::new(callers + 1));
+    let threads: Vec<_> = (0..callers)
+        .map(|n| {
+            let sink = Arc::clone(&sinks[n % sinks.len()]);
+            let (stop, start, record) = (Arc::clone(&stop), Arc::clone(&start), record.clone());
+            std::thread::spawn(move || {
+                start.wait();
+                let mut appended = 0_u64;
+                while !stop.load(Ordering::Relaxed) {
+                    sink.append(&record).expect("append");
+                    appended += 1;
+                }
+                appended
+            })
+        })
+        .collect();
+    start.wait();
+    let started = Instant::now();
+    std::thread::sleep(window);
+    stop.store(true, Ordering::Relaxed);
+    let appended = threads.into_iter().map(|t| t.join().expect("caller")).sum();
+    (appended, started.elapsed().as_secs_f64())
 }
