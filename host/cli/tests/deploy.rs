@@ -314,7 +314,7 @@ fn every_manifest_parses_is_labelled_and_listed() -> Result<()> {
 }
 
 #[test]
-fn the_deployment_is_three_hardened_bounded_replicas_with_its_volumes() -> Result<()> {
+fn the_deployment_is_three_replicas_serving_on_one_named_port() -> Result<()> {
     let all = manifests()?;
     let pod = Pod::of(&all)?;
     ensure!(number(&pod.deployment["spec"]["replicas"], "replicas")? == 3);
@@ -378,6 +378,13 @@ fn the_deployment_is_three_hardened_bounded_replicas_with_its_volumes() -> Resul
         );
     }
 
+    Ok(())
+}
+
+#[test]
+fn the_deployment_is_hardened_bounded_and_keeps_its_password_in_a_secret() -> Result<()> {
+    let all = manifests()?;
+    let pod = Pod::of(&all)?;
     // Hardened.
     let security = &pod.container["securityContext"];
     let pod_security = &pod.spec["securityContext"];
@@ -429,6 +436,14 @@ fn the_deployment_is_three_hardened_bounded_replicas_with_its_volumes() -> Resul
         "the example Secret shows the key {key}"
     );
 
+    Ok(())
+}
+
+#[test]
+fn the_deployment_mounts_read_only_and_stops_within_its_grace() -> Result<()> {
+    let all = manifests()?;
+    let pod = Pod::of(&all)?;
+    let (_, serve) = pod.split_args()?;
     // The plugins: the PVC, read-only, exactly where --plugins points.
     let plugins = Path::new(pod.flag("--plugins").context("--plugins")?);
     let (mount, volume) = pod.mount(plugins)?;
@@ -696,6 +711,29 @@ fn the_deployment_args_run_the_real_service_and_answer_its_probes() -> Result<()
     Ok(())
 }
 
+/// deploy/Dockerfile's instructions: each keyword and the rest, continuation lines joined.
+struct Dockerfile(Vec<(String, String)>);
+
+impl Dockerfile {
+    fn read() -> Result<Self> {
+        dockerfile().map(Self)
+    }
+
+    /// The rest of every `keyword` instruction, in order.
+    fn all_of(&self, keyword: &str) -> Vec<&str> {
+        self.0
+            .iter()
+            .filter(|(k, _)| k == keyword)
+            .map(|(_, rest)| rest.as_str())
+            .collect()
+    }
+
+    /// The rest of the last `keyword` instruction (the one in force).
+    fn last(&self, keyword: &str) -> Option<String> {
+        self.all_of(keyword).last().copied().map(str::to_owned)
+    }
+}
+
 /// One Dockerfile instruction: its keyword and the rest, continuation lines joined.
 fn dockerfile() -> Result<Vec<(String, String)>> {
     let text = std::fs::read_to_string(root().join("deploy/Dockerfile"))?;
@@ -727,18 +765,12 @@ fn exec_form(rest: &str) -> Result<Vec<String>> {
 }
 
 #[test]
-fn the_dockerfile_builds_exposes_and_runs_what_the_deployment_uses() -> Result<()> {
+fn the_dockerfile_builds_in_stages_and_exposes_and_runs_as_the_deployment() -> Result<()> {
     let all = manifests()?;
     let pod = Pod::of(&all)?;
-    let instructions = dockerfile()?;
-    let all_of = |keyword: &str| -> Vec<&str> {
-        instructions
-            .iter()
-            .filter(|(k, _)| k == keyword)
-            .map(|(_, rest)| rest.as_str())
-            .collect()
-    };
-    let last = |keyword: &str| all_of(keyword).last().copied().map(str::to_owned);
+    let file = Dockerfile::read()?;
+    let all_of = |keyword: &str| file.all_of(keyword);
+    let last = |keyword: &str| file.last(keyword);
 
     // Stages: the toolchain rust-toolchain.toml names, the same Debian release at run time.
     let stages = all_of("FROM");
@@ -808,6 +840,16 @@ fn the_dockerfile_builds_exposes_and_runs_what_the_deployment_uses() -> Result<(
         );
     }
 
+    Ok(())
+}
+
+#[test]
+fn the_dockerfile_runs_the_binary_and_plugins_it_built_as_the_deployment_does() -> Result<()> {
+    let all = manifests()?;
+    let pod = Pod::of(&all)?;
+    let file = Dockerfile::read()?;
+    let all_of = |keyword: &str| file.all_of(keyword);
+    let last = |keyword: &str| file.last(keyword);
     // ENTRYPOINT: the `medplug` binary, built by this package and copied there.
     let entrypoint = exec_form(&last("ENTRYPOINT").context("ENTRYPOINT")?)?;
     ensure!(entrypoint.len() == 1, "ENTRYPOINT {entrypoint:?}");

@@ -39,21 +39,18 @@ fn record(actor: &str) -> AuditRecord {
     )
 }
 
-#[test]
-fn the_owner_grants_the_service_role_which_appends_verifies_and_checkpoints() -> Result<()> {
-    let server = TestPostgres::shared();
-    let password = server.password();
-    let owner_url = server.create_database("cli");
+/// A new database whose owner, through `medplug audit|patients|quotas grant`, gave
+/// `medplug_service` its rights (each grant's answer checked); its URL as that role, and its
+/// name.
+fn granted_database(dir: &Path, password: &str) -> Result<(String, String)> {
+    let owner_url = TestPostgres::shared().create_database("cli");
     let database = owner_url
         .rsplit('/')
         .next()
         .context("a database")?
         .to_owned();
-    let service_url = owner_url.replace("://medplug@", "://medplug_service@");
-    let dir = tempfile::tempdir()?;
-
     let granted = stdout(&medplug(
-        dir.path(),
+        dir,
         &["audit", "grant", "medplug_service", "--db", &owner_url],
         password,
     )?)?;
@@ -68,12 +65,12 @@ fn the_owner_grants_the_service_role_which_appends_verifies_and_checkpoints() ->
         )
     );
     stdout(&medplug(
-        dir.path(),
+        dir,
         &["patients", "grant", "medplug_service", "--db", &owner_url],
         password,
     )?)?;
     let granted = stdout(&medplug(
-        dir.path(),
+        dir,
         &["quotas", "grant", "medplug_service", "--db", &owner_url],
         password,
     )?)?;
@@ -83,6 +80,19 @@ fn the_owner_grants_the_service_role_which_appends_verifies_and_checkpoints() ->
         ),
         "{granted}"
     );
+    Ok((
+        owner_url.replace("://medplug@", "://medplug_service@"),
+        database,
+    ))
+}
+
+/// The service's role, on a granted database, keeps quota windows and seeds patients, and the
+/// trail it appends to is verified and exported by `medplug audit … --db postgres://…`.
+#[test]
+fn the_service_role_keeps_quotas_seeds_appends_verifies_and_exports() -> Result<()> {
+    let password = TestPostgres::shared().password();
+    let dir = tempfile::tempdir()?;
+    let (service_url, _) = granted_database(dir.path(), password)?;
     let quotas = medplug_host::PostgresQuotas::connect_with_password(
         &PostgresUrl::parse(&service_url).map_err(anyhow::Error::msg)?,
         password,
@@ -119,6 +129,24 @@ fn the_owner_grants_the_service_role_which_appends_verifies_and_checkpoints() ->
         .map(|r| r.to_json().map(|json| json + "\n"))
         .collect::<Result<_, _>>()?;
     assert_eq!(exported, lines.concat());
+
+    Ok(())
+}
+
+/// A signed checkpoint on PostgreSQL catches record 2 rewritten with every hash after it
+/// recomputed; plain verify names an edit that recomputed nothing.
+#[test]
+fn a_checkpoint_catches_a_rewrite_and_verify_names_an_edit() -> Result<()> {
+    let server = TestPostgres::shared();
+    let password = server.password();
+    let dir = tempfile::tempdir()?;
+    let (service_url, database) = granted_database(dir.path(), password)?;
+    let url = PostgresUrl::parse(&service_url).map_err(anyhow::Error::msg)?;
+    let trail = PostgresAuditTrail::connect_with_password(&url, password)?;
+    for actor in ["a", "b", "c"] {
+        trail.append(&record(actor))?;
+    }
+    let verify = ["audit", "verify", "--db", service_url.as_str()];
 
     // A signed checkpoint, then a rewrite of record 2 with every hash after it recomputed.
     let key = dir.path().join("checkpoint.key");

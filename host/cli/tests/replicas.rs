@@ -482,6 +482,52 @@ fn drive(load: &Load, replicas: &mut [Replica], dir: &Path) -> Result<Kill> {
 
 /// Everything the trail and the answers must agree on.
 fn check(dir: &Path, url: &str, password: &str, sent: &[Sent], kill: &Kill) -> Result<()> {
+    let records = read_trail(dir, url, password)?;
+    // The survivors answered every request sent to them, all 200; the killed replica answered
+    // 200 until the kill, and nothing after it.
+    let mut fates = request_fates(sent, kill);
+    // Each 200 names its own record, which is that call.
+    let named = answered_records(sent, &records)?;
+    let ok = named.len();
+    let failed_before = fates.lost.len();
+    // The call records: the answered ones, and at most the requests lost in the kill.
+    let (calls, unanswered) = call_records(&records, &named, &mut fates)?;
+    // The three replicas counted every admitted call in one set of quota windows: each call
+    // record was admitted once, and at most the requests lost in the kill besides.
+    let database = url.rsplit('/').next().context("a database name")?;
+    let counted: usize = TestPostgres::shared()
+        .psql(
+            database,
+            &format!(
+                "SELECT coalesce(sum(count), 0) FROM quota_slices \
+                 WHERE tenant = '{TENANT}' AND what = ''"
+            ),
+        )
+        .trim()
+        .parse()?;
+    assert!(
+        counted >= calls && counted <= calls + failed_before,
+        "{counted} admitted in the shared windows, {calls} call records, {failed_before} lost"
+    );
+    // Each replica recorded the policy at start and its own reload of the module; nothing
+    // else happened to the plugins (no half-written module was tried).
+    check_other_records(&records, calls);
+    eprintln!(
+        "replicas: {} requests ({} probes), {ok} answered 200, {} records ({calls} calls, \
+         {unanswered} of them unanswered), {} in flight to the killed replica at the kill, \
+         {failed_before} of its requests lost in it, {} refused after it",
+        sent.len(),
+        sent.iter().filter(|s| s.probe).count(),
+        records.len(),
+        kill.in_flight,
+        fates.refused_after,
+    );
+    Ok(())
+}
+
+/// The shared trail, verified by `medplug audit verify` and read back by `export`: whole JSON,
+/// one record per sequence from 1, no PHI. By sequence.
+fn read_trail(dir: &Path, url: &str, password: &str) -> Result<BTreeMap<u64, Value>> {
     // The chain verifies.
     let verified = run(dir, password, &["audit", "verify", "--db", url])?;
     assert!(verified.contains("chain intact"), "{verified}");
@@ -502,10 +548,20 @@ fn check(dir: &Path, url: &str, password: &str, sent: &[Sent], kill: &Kill) -> R
         records.keys().copied().collect::<Vec<_>>(),
         (1..=count as u64).collect::<Vec<_>>()
     );
+    Ok(records)
+}
 
-    // The survivors answered every request sent to them, all 200; the killed replica answered
-    // 200 until the kill, and nothing after it.
-    let mut failed_before = 0;
+/// What became of the requests that got no answer.
+struct Fates {
+    /// The digests of the requests under way to the killed replica when it died: each may
+    /// have been committed, never answered.
+    lost: HashSet<String>,
+    /// Requests to the killed replica refused after it died.
+    refused_after: usize,
+}
+
+/// Checks that only the killed replica failed requests, and only from its kill on.
+fn request_fates(sent: &[Sent], kill: &Kill) -> Fates {
     let mut refused_after = 0;
     let mut failed_after_other = Vec::new();
     let mut lost = HashSet::new();
@@ -536,7 +592,6 @@ fn check(dir: &Path, url: &str, password: &str, sent: &[Sent], kill: &Kill) -> R
                     refused_after += 1;
                 } else if request.started < kill.over {
                     // Under way when it died: it may have been committed, never answered.
-                    failed_before += 1;
                     lost.insert(medplug_host::sha256_hex(&request.input));
                 } else {
                     failed_after_other.push(error.clone());
@@ -544,21 +599,26 @@ fn check(dir: &Path, url: &str, password: &str, sent: &[Sent], kill: &Kill) -> R
             }
         }
     }
-    assert!(failed_before <= THREADS, "{failed_before} lost");
+    assert!(lost.len() <= THREADS, "{} lost", lost.len());
     assert!(
         failed_after_other.is_empty(),
         "requests after the kill failed otherwise than refused: {failed_after_other:?}"
     );
     assert!(refused_after > 0, "no request reached for the dead replica");
+    Fates {
+        lost,
+        refused_after,
+    }
+}
 
-    // Each 200 names its own record, which is that call.
+/// Checks that every 200 names a distinct record holding exactly that call; returns their
+/// sequences.
+fn answered_records(sent: &[Sent], records: &BTreeMap<u64, Value>) -> Result<HashSet<u64>> {
     let mut named = HashSet::new();
-    let mut ok = 0;
     for request in sent {
         let Ok(answer) = &request.answer else {
             continue;
         };
-        ok += 1;
         let sequence: u64 = answer
             .audit_record
             .as_deref()
@@ -603,8 +663,18 @@ fn check(dir: &Path, url: &str, password: &str, sent: &[Sent], kill: &Kill) -> R
             assert_eq!(body["input"], input, "another call's answer");
         }
     }
+    Ok(named)
+}
 
-    // The call records: the answered ones, and at most the requests lost in the kill.
+/// Checks the load tenant's call records against the answers: each not `named` by a 200 is a
+/// request lost in the kill (taken out of `fates.lost`). Returns how many call records there
+/// are, and how many of them no answer named.
+fn call_records(
+    records: &BTreeMap<u64, Value>,
+    named: &HashSet<u64>,
+    fates: &mut Fates,
+) -> Result<(usize, usize)> {
+    let (ok, failed_before) = (named.len(), fates.lost.len());
     let is_call = |r: &Value| r["lifecycle"].is_null() && r["host_action"].is_null();
     let calls: Vec<&Value> = records
         .values()
@@ -623,29 +693,15 @@ fn check(dir: &Path, url: &str, password: &str, sent: &[Sent], kill: &Kill) -> R
     for record in &unanswered {
         let digest = record["input_sha256"].as_str().unwrap_or("");
         assert!(
-            lost.remove(digest),
+            fates.lost.remove(digest),
             "a call record neither answered nor lost in the kill: {record}"
         );
     }
+    Ok((calls.len(), unanswered.len()))
+}
 
-    // The three replicas counted every admitted call in one set of quota windows: each call
-    // record was admitted once, and at most the requests lost in the kill besides.
-    let database = url.rsplit('/').next().context("a database name")?;
-    let counted: usize = TestPostgres::shared()
-        .psql(
-            database,
-            &format!("SELECT coalesce(sum(count), 0) FROM quota_slices WHERE tenant = '{TENANT}' AND what = ''"),
-        )
-        .trim()
-        .parse()?;
-    assert!(
-        counted >= calls.len() && counted <= calls.len() + failed_before,
-        "{counted} admitted in the shared windows, {} call records, {failed_before} lost",
-        calls.len()
-    );
-
-    // Each replica recorded the policy at start and its own reload of the module; nothing
-    // else happened to the plugins (no half-written module was tried).
+/// Checks the records that are not calls: one policy and one reload per replica, one key.
+fn check_other_records(records: &BTreeMap<u64, Value>, calls: usize) {
     let lifecycle: Vec<&Value> = records
         .values()
         .filter(|r| !r["lifecycle"].is_null())
@@ -673,18 +729,5 @@ fn check(dir: &Path, url: &str, password: &str, sent: &[Sent], kill: &Kill) -> R
         "{actions:?}"
     );
     assert_eq!(actions.get("api_key_created"), Some(&1), "{actions:?}");
-    assert_eq!(count, calls.len() + lifecycle.len() + REPLICAS + 1);
-
-    eprintln!(
-        "replicas: {} requests ({} probes), {ok} answered 200, {} records ({} calls, {} of them \
-         unanswered), {} in flight to the killed replica at the kill, \
-         {failed_before} of its requests lost in it, {refused_after} refused after it",
-        sent.len(),
-        sent.iter().filter(|s| s.probe).count(),
-        count,
-        calls.len(),
-        unanswered.len(),
-        kill.in_flight,
-    );
-    Ok(())
+    assert_eq!(records.len(), calls + lifecycle.len() + REPLICAS + 1);
 }
